@@ -1,0 +1,8 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("classifier.urls")),
+    path("quotes/", include("quotes.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NamegenConfig(AppConfig):
+    name = "namegen"
+    verbose_name = "Name generator"
