@@ -14,6 +14,10 @@ class Route:
     status: int = 200
     content_type: str = "application/json"
     delay: float = 0.0
+    headers: dict = field(default_factory=dict)
+
+
+NOT_FOUND = Route(b"not found", 404, "text/plain")
 
 
 @dataclass
@@ -22,12 +26,36 @@ class LocalServer:
 
     url: str
     routes: dict = field(default_factory=dict)
+    queued: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)
+    request_headers: list = field(default_factory=list)
 
-    def route(self, path, body=b"", status=200, content_type="application/json", delay=0.0):
+    def route(
+        self,
+        path,
+        body=b"",
+        status=200,
+        content_type="application/json",
+        delay=0.0,
+        headers=None,
+        times=None,
+    ):
+        """Answer requests for path; with times=n only the next n, before its standing answer."""
         if isinstance(body, str):
             body = body.encode("utf-8")
-        self.routes[path] = Route(body, status, content_type, delay)
+        route = Route(body, status, content_type, delay, headers or {})
+        if times is None:
+            self.routes[path] = route
+        else:
+            self.queued.setdefault(path, []).extend([route] * times)
+
+    def answer(self, path):
+        for key in (path, path.split("?")[0]):
+            if self.queued.get(key):
+                return self.queued[key].pop(0)
+            if key in self.routes:
+                return self.routes[key]
+        return NOT_FOUND
 
 
 @pytest.fixture
@@ -38,13 +66,14 @@ def local_server():
         def do_GET(self):
             server = holder["server"]
             server.requests.append(self.path)
-            route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
-            if route is None:
-                route = Route(b"not found", 404, "text/plain")
+            server.request_headers.append(dict(self.headers))
+            route = server.answer(self.path)
             time.sleep(route.delay)
             try:
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 self.wfile.write(route.body)
@@ -57,7 +86,9 @@ def local_server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     holder["server"] = LocalServer(f"http://127.0.0.1:{httpd.server_address[1]}")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield holder["server"]
     httpd.shutdown()

@@ -1,4 +1,5 @@
 import json
+import threading
 from datetime import timedelta
 
 import pytest
@@ -122,12 +123,17 @@ def test_background_refill_runs_once_per_interval(providers):
 @pytest.mark.django_db(transaction=True)
 def test_pages_stay_fast_while_providers_hang(providers, client, settings):
     settings.QUOTES_AUTO_REFILL = True
-    providers.route("/api/quotes", zen_body(3), delay=2)
+    settings.QUOTES_TIMEOUT = 3
+    providers.route("/api/quotes", zen_body(3), delay=1.5)
     refill([Bundled()])
     started = timezone.now()
     response = client.get("/")
     assert (timezone.now() - started).total_seconds() < 1
     assert b'class="quote"' in response.content
+    for thread in threading.enumerate():
+        if thread.name == "quotes-refill":
+            thread.join(10)
+    assert Quote.objects.filter(provider="zenquotes").count() == 3
 
 
 def test_refresh_quotes_command_reports_each_provider(providers, capsys):
