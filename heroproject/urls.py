@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("classifier.urls")),
+    path("", include("namegen.urls")),
     path("quotes/", include("quotes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,137 @@
+"""Training of the character-level GRU; the only module of the package that needs TensorFlow."""
+
+import time
+
+import keras
+import numpy as np
+
+from mlcore.names.bigram import Bigram
+from mlcore.names.sampler import Sampler
+from mlcore.names.store import Model
+from mlcore.names.vocabulary import Vocabulary
+
+
+def split(names, val_fraction, seed):
+    """Training and validation names, the same for the same seed."""
+    if not 0 < val_fraction < 1:
+        raise ValueError("val_fraction must be between 0 and 1")
+    order = np.random.default_rng(seed).permutation(len(names))
+    n_val = max(1, round(len(names) * val_fraction))
+    if n_val >= len(names):
+        raise ValueError("too few names to keep some for validation")
+    return [names[i] for i in order[n_val:]], [names[i] for i in order[:n_val]]
+
+
+def build(vocab_size, units, dropout, recurrent_dropout):
+    return keras.Sequential(
+        [
+            keras.Input((None, vocab_size)),
+            keras.layers.GRU(
+                units, recurrent_dropout=recurrent_dropout, return_sequences=True, name="gru"
+            ),
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(vocab_size, name="dense"),  # logits
+        ]
+    )
+
+
+def weights_of(network):
+    kernel, recurrent_kernel, bias = network.get_layer("gru").get_weights()
+    dense_kernel, dense_bias = network.get_layer("dense").get_weights()
+    return {
+        "gru_kernel": kernel,
+        "gru_recurrent_kernel": recurrent_kernel,
+        "gru_bias": bias,
+        "dense_kernel": dense_kernel,
+        "dense_bias": dense_bias,
+    }
+
+
+def arrays(vocabulary, names):
+    """One-hot inputs, target ids and a weight that is 0 on the padding."""
+    inputs, targets = vocabulary.padded(names)
+    return vocabulary.one_hot(inputs), np.maximum(targets, 0), (targets >= 0).astype(np.float32)
+
+
+def train(
+    names,
+    units=64,
+    dropout=0.5,
+    recurrent_dropout=0.3,
+    learning_rate=0.005,
+    epochs=60,
+    batch_size=32,
+    patience=5,
+    val_fraction=0.1,
+    seed=0,
+    on_epoch=None,
+):
+    """Fit on names, stop when the validation loss stops improving, keep the best epoch.
+
+    on_epoch(epoch, epochs, logs) is called after each epoch (epoch counts from 1;
+    logs has "loss" and "val_loss", both in nats per character).
+    """
+    names = list(dict.fromkeys(names))
+    hyperparameters = {
+        "units": units,
+        "dropout": dropout,
+        "recurrent_dropout": recurrent_dropout,
+        "learning_rate": learning_rate,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "patience": patience,
+        "val_fraction": val_fraction,
+        "seed": seed,
+    }
+    keras.utils.set_random_seed(seed)
+    vocabulary = Vocabulary.from_names(names)
+    train_names, val_names = split(names, val_fraction, seed)
+    x, y, weight = arrays(vocabulary, train_names)
+
+    network = build(len(vocabulary), units, dropout, recurrent_dropout)
+    network.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True, reduction="mean_with_sample_weight"
+        ),
+    )
+    callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)]
+    if on_epoch is not None:
+        callbacks.append(
+            keras.callbacks.LambdaCallback(
+                on_epoch_end=lambda epoch, logs: on_epoch(epoch + 1, epochs, logs)
+            )
+        )
+    started = time.monotonic()
+    history = network.fit(
+        x,
+        y,
+        sample_weight=weight,
+        batch_size=batch_size,
+        epochs=epochs,
+        # One validation batch, so val_loss is the exact mean over its characters.
+        validation_data=arrays(vocabulary, val_names),
+        validation_batch_size=len(val_names),
+        callbacks=callbacks,
+        verbose=0,
+    ).history
+    seconds = time.monotonic() - started
+
+    model = Model(
+        weights=weights_of(network),
+        vocabulary=vocabulary,
+        names=names,
+        hyperparameters=hyperparameters,
+        metrics={},
+    )
+    model.metrics = {
+        "val_nll": float(Sampler(model).nll_per_char(val_names).nll_per_char),
+        "bigram_val_nll": float(Bigram(vocabulary, train_names).nll_per_char(val_names)),
+        "best_epoch": int(np.argmin(history["val_loss"])) + 1,
+        "epochs_run": len(history["val_loss"]),
+        "seconds": seconds,
+        "train_size": len(train_names),
+        "val_size": len(val_names),
+        "history": {key: [float(v) for v in values] for key, values in history.items()},
+    }
+    return model

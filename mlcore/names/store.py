@@ -1,0 +1,95 @@
+"""A trained name model saved as one directory: weights.npz and model.json."""
+
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlcore.names.vocabulary import Vocabulary
+
+FORMAT = 1
+
+
+class ModelLoadError(Exception):
+    pass
+
+
+@dataclass
+class Model:
+    # gru_kernel (V, 3H), gru_recurrent_kernel (H, 3H), gru_bias (2, 3H),
+    # dense_kernel (H, V), dense_bias (V,): Keras 3 GRU layout, gates z, r, h.
+    weights: dict
+    vocabulary: Vocabulary
+    names: list  # every name given to training, validation split included
+    hyperparameters: dict
+    metrics: dict
+
+
+def save(model, path):
+    """Write model to the directory path, replacing what is there; readers never see half."""
+    path = os.path.abspath(path)
+    parent, base = os.path.split(path)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{base}.new-", dir=parent)
+    try:
+        np.savez(os.path.join(staging, "weights.npz"), **model.weights)
+        meta = {
+            "format": FORMAT,
+            "characters": model.vocabulary.chars,
+            "names": list(model.names),
+            "hyperparameters": model.hyperparameters,
+            "metrics": model.metrics,
+        }
+        with open(os.path.join(staging, "model.json"), "w", encoding="utf-8") as f:
+            json.dump(meta, f, ensure_ascii=False, indent=1)
+        if os.path.exists(path):
+            old = tempfile.mkdtemp(prefix=f".{base}.old-", dir=parent)
+            os.replace(path, old)
+            os.replace(staging, path)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def load(path):
+    if not os.path.isdir(path):
+        raise ModelLoadError(f"no name model at {path}: train one first")
+    try:
+        with open(os.path.join(path, "model.json"), encoding="utf-8") as f:
+            meta = json.load(f)
+        if meta["format"] != FORMAT:
+            raise ValueError(f"format {meta['format']}, expected {FORMAT}")
+        with np.load(os.path.join(path, "weights.npz")) as npz:
+            weights = {key: npz[key] for key in npz.files}
+        model = Model(
+            weights=weights,
+            vocabulary=Vocabulary(meta["characters"]),
+            names=meta["names"],
+            hyperparameters=meta["hyperparameters"],
+            metrics=meta["metrics"],
+        )
+        check_shapes(model)
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as e:
+        raise ModelLoadError(f"the name model at {path} is unreadable: {e}") from e
+    return model
+
+
+def check_shapes(model):
+    size = len(model.vocabulary)
+    units = model.weights["gru_recurrent_kernel"].shape[0]
+    expected = {
+        "gru_kernel": (size, 3 * units),
+        "gru_recurrent_kernel": (units, 3 * units),
+        "gru_bias": (2, 3 * units),
+        "dense_kernel": (units, size),
+        "dense_bias": (size,),
+    }
+    shapes = {key: model.weights[key].shape for key in expected}
+    if shapes != expected:
+        raise ValueError(f"weight shapes {shapes} do not fit {size} tokens and {units} units")

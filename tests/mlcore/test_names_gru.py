@@ -1,0 +1,66 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mlcore.names import gru, store
+from mlcore.names.sampler import Sampler
+from mlcore.names.store import Model
+from mlcore.names.vocabulary import Vocabulary
+
+DATA = Path(__file__).parents[2] / "namegen" / "data" / "pokemon_names.txt"
+NAMES = DATA.read_text(encoding="utf-8").splitlines()[:60]
+TINY = {"units": 8, "epochs": 3, "learning_rate": 0.05, "batch_size": 16, "seed": 1}
+
+
+@pytest.fixture(scope="module")
+def progress():
+    calls = []
+    model = gru.train(NAMES, on_epoch=lambda *args: calls.append(args), **TINY)
+    return model, calls
+
+
+def test_numpy_step_equals_keras():
+    vocabulary = Vocabulary.from_names(NAMES)
+    size, units = len(vocabulary), 12
+    network = gru.build(size, units, dropout=0.0, recurrent_dropout=0.0)
+    rng = np.random.default_rng(0)
+    network.set_weights([rng.normal(scale=0.5, size=w.shape) for w in network.get_weights()])
+    tokens = rng.integers(0, size, size=(5, 9))
+
+    expected = network.predict(vocabulary.one_hot(tokens), verbose=0)
+    sampler = Sampler(Model(gru.weights_of(network), vocabulary, NAMES, {}, {}))
+    h = np.zeros((5, units), np.float32)
+    for t in range(tokens.shape[1]):
+        h, logits = sampler.step(h, tokens[:, t])
+        np.testing.assert_allclose(logits, expected[:, t], atol=1e-5)
+
+
+def test_split_is_seeded():
+    train, val = gru.split(NAMES, 0.1, seed=4)
+    assert len(val) == 6 and sorted(train + val) == sorted(NAMES)
+    assert gru.split(NAMES, 0.1, seed=4) == (train, val)
+    assert gru.split(NAMES, 0.1, seed=5) != (train, val)
+
+
+def test_tiny_training_gives_a_loadable_model(progress, tmp_path):
+    model, calls = progress
+    assert [(epoch, epochs) for epoch, epochs, _ in calls] == [(1, 3), (2, 3), (3, 3)]
+    assert {"loss", "val_loss"} <= calls[0][2].keys()
+    metrics = model.metrics
+    assert metrics["train_size"] == 54 and metrics["val_size"] == 6
+    # The numpy NLL of the restored weights is Keras's best validation loss.
+    assert metrics["val_nll"] == pytest.approx(min(metrics["history"]["val_loss"]), abs=1e-4)
+    assert metrics["bigram_val_nll"] > 0
+
+    store.save(model, tmp_path / "model")
+    loaded = store.load(tmp_path / "model")
+    assert loaded.hyperparameters["units"] == 8
+    names = Sampler(loaded).generate(count=5, prefix="Bu", seed=0)
+    assert names and all(g.name.startswith("Bu") for g in names)
+
+
+def test_training_is_reproducible(progress):
+    again = gru.train(NAMES, **TINY)
+    for key, value in progress[0].weights.items():
+        np.testing.assert_array_equal(again.weights[key], value)
