@@ -32,6 +32,9 @@ class NameForm(forms.Form):
 
     DEFAULTS = {"count": 5, "temperature": 1.0}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
     def clean_prefix(self):
         return unicodedata.normalize("NFC", self.cleaned_data["prefix"])
 
