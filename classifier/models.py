@@ -28,7 +28,9 @@ class ImageClassifier(models.Model):
 class ModelVersion(models.Model):
     """One trained model of a classifier: what it was trained on, how it scored, where it lives."""
 
-    classifier = models.ForeignKey(ImageClassifier, on_delete=models.CASCADE, related_name="versions")
+    classifier = models.ForeignKey(
+        ImageClassifier, on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField()
     backbone = models.CharField(max_length=40)
     input_size = models.PositiveIntegerField()

@@ -3,8 +3,9 @@
 numpy only: web workers generate names without TensorFlow.
 """
 
-import threading
+from django.conf import settings
 
+from mlcore.loaded import LoadedModels
 from mlcore.names.sampler import Sampler
 from mlcore.names.store import ModelLoadError, load
 
@@ -17,8 +18,7 @@ class NoNameModel(Exception):
     pass
 
 
-_lock = threading.Lock()
-_loaded = {}
+_samplers = LoadedModels(lambda key: Sampler(load(settings.MODELS_DIR / key[1])))
 
 
 def active_sampler():
@@ -26,14 +26,8 @@ def active_sampler():
     version = NameModelVersion.objects.filter(active=True).first()
     if version is None:
         raise NoNameModel(HOW_TO_TRAIN)
-    key = (version.pk, version.directory)
-    with _lock:
-        if _loaded.get("key") != key:
-            try:
-                sampler = Sampler(load(version.path))
-            except ModelLoadError as error:
-                raise NoNameModel(
-                    f"The active name generator cannot be loaded ({error})."
-                ) from None
-            _loaded.update(key=key, sampler=sampler)
-        return _loaded["sampler"]
+    try:
+        return _samplers.get("names", (version.pk, version.directory))
+    except ModelLoadError as error:
+        message = f"The active name generator cannot be loaded ({error})."
+        raise NoNameModel(message) from None

@@ -1,0 +1,82 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from classifier.reporting import ProgressBars, write_metrics
+from classifier.training import train_version
+from mlcore import backbones, datasets, training
+
+
+class Command(BaseCommand):
+    help = (
+        "Train an image classifier on a folder with one sub-folder per class (or train/, val/, "
+        "test/ holding class folders), record the version and activate it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the classifier's short name, e.g. superheroes")
+        parser.add_argument("--data", required=True, type=Path, help="the image folder")
+        parser.add_argument("--title", default="", help="the name visitors see")
+        parser.add_argument(
+            "--backbone", default=backbones.DEFAULT, choices=list(backbones.BACKBONES)
+        )
+        parser.add_argument(
+            "--weights", default="imagenet", help="imagenet (default), none, or a weights FILE"
+        )
+        parser.add_argument("--epochs", type=int, default=50, help="most epochs (early stopping)")
+        parser.add_argument(
+            "--fine-tune", type=int, default=0, metavar="N", help="unfreeze the top N layers"
+        )
+        parser.add_argument("--input-size", type=int, help="pixels (default: the backbone's)")
+        parser.add_argument("--no-augment", action="store_true")
+        parser.add_argument("--fit", choices=["letterbox", "crop", "stretch"], default="letterbox")
+        parser.add_argument("--val-fraction", type=float, default=datasets.VAL_FRACTION)
+        parser.add_argument("--test-fraction", type=float, default=datasets.TEST_FRACTION)
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--no-activate", action="store_true", help="keep the current version")
+
+    def handle(self, *args, **options):
+        fractions = options["val_fraction"], options["test_fraction"]
+        if not all(0 < f < 1 for f in fractions) or sum(fractions) >= 1:
+            raise CommandError(
+                "--val-fraction and --test-fraction must be above 0 and sum below 1."
+            )
+        weights = None if options["weights"] == "none" else options["weights"]
+        bars = ProgressBars()
+        try:
+            version = train_version(
+                options["slug"],
+                options["data"],
+                title=options["title"],
+                activate=not options["no_activate"],
+                scan={
+                    "seed": options["seed"],
+                    "val_fraction": fractions[0],
+                    "test_fraction": fractions[1],
+                },
+                progress=bars,
+                backbone=options["backbone"],
+                weights=weights,
+                epochs=options["epochs"],
+                fine_tune=options["fine_tune"],
+                augment=not options["no_augment"],
+                fit=options["fit"],
+                input_size=options["input_size"],
+                seed=options["seed"],
+            )
+        except (datasets.DatasetError, backbones.BackboneError, training.TrainingError) as error:
+            raise CommandError(str(error)) from None
+        finally:
+            bars.close()
+        summary = version.dataset_summary
+        for warning in summary.get("warnings", []):
+            self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
+        self.stdout.write("Test split: ", ending="")
+        write_metrics(self.stdout, version.metrics)
+        state = "active" if version.classifier.active_version_id == version.pk else "not activated"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Saved {version} ({state}) in {version.path}, {version.training_seconds:.0f} s"
+            )
+        )
+        self.stdout.write(f"test_accuracy={version.metrics['accuracy']:.4f}")

@@ -1,0 +1,116 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image
+
+from classifier.models import ImageClassifier
+
+from .conftest import draw_shapes
+
+pytestmark = pytest.mark.django_db
+
+
+def last_line(text):
+    return text.strip().splitlines()[-1]
+
+
+def test_train_classifier_records_activates_and_reports(shapes_dir, capsys):
+    call_command(
+        "train_classifier", "shapes", data=shapes_dir, title="Shapes", input_size=96, epochs=10
+    )
+    out = capsys.readouterr().out
+    classifier = ImageClassifier.objects.get(slug="shapes")
+    version = classifier.active_version
+    assert version.number == 1 and version.labels == sorted(
+        ["red_circle", "green_square", "blue_triangle"]
+    )
+    assert (version.path / "model.keras").exists() and (version.path / "confusion.png").exists()
+    assert version.dataset_summary["counts"]["train"]
+    accuracy = float(last_line(out).removeprefix("test_accuracy="))
+    assert accuracy == pytest.approx(version.metrics["accuracy"], abs=1e-4)
+    assert "precision" in out and "red_circle" in out
+
+    call_command(
+        "train_classifier", "shapes", data=shapes_dir, input_size=96, epochs=2, no_activate=True
+    )
+    classifier.refresh_from_db()
+    assert classifier.active_version.number == 1
+    assert classifier.versions.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"data": "/nonexistent"}, "is not a folder"),
+        ({"backbone": "scratch", "val_fraction": 0.6, "test_fraction": 0.5}, "sum below 1"),
+        ({"weights": "/no/such/weights.h5"}, "does not exist"),
+    ],
+)
+def test_train_classifier_bad_options(shapes_dir, options, message):
+    options = {"data": shapes_dir, **options}
+    with pytest.raises(CommandError, match=message):
+        call_command("train_classifier", "shapes", **options)
+    assert not ImageClassifier.objects.exists()
+
+
+def test_evaluate_classifier_on_another_folder(shapes_classifier, tmp_path, capsys):
+    draw_shapes(tmp_path / "other", per_class=4, seed=7)
+    report = tmp_path / "metrics.json"
+    call_command("evaluate_classifier", "shapes", tmp_path / "other", json=report)
+    out = capsys.readouterr().out
+    accuracy = float(last_line(out).removeprefix("accuracy="))
+    assert accuracy == pytest.approx(json.loads(report.read_text())["accuracy"], abs=1e-4)
+    assert json.loads(report.read_text())["count"] == 12
+    assert accuracy > 0.5
+
+
+def test_evaluate_classifier_unknown_folders_list_the_labels(shapes_classifier, tmp_path):
+    draw_shapes(tmp_path / "other", per_class=2)
+    (tmp_path / "other" / "red_circle").rename(tmp_path / "other" / "circles")
+    with pytest.raises(CommandError, match=r"circles.*Known labels: blue_triangle, green_square"):
+        call_command("evaluate_classifier", "shapes", tmp_path / "other")
+    call_command("evaluate_classifier", "shapes", tmp_path / "other", map=["circles=red_circle"])
+
+
+def test_evaluate_unknown_classifier(db, tmp_path):
+    with pytest.raises(CommandError, match="Unknown classifier 'nope'"):
+        call_command("evaluate_classifier", "nope", tmp_path)
+
+
+def test_classify_prints_top_classes(shapes_classifier, shapes_dir, tmp_path, capsys):
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("not an image")
+    image = shapes_dir / "red_circle" / "000.png"
+    with pytest.raises(CommandError, match="1 of 2 images could not be read"):
+        call_command("classify", "shapes", str(image), str(broken))
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{image}: ") and "%" in captured.out
+    assert "broken.jpg" in captured.err
+
+
+def test_classify_without_a_model_says_how_to_train(db, tmp_path):
+    ImageClassifier.objects.create(slug="empty", title="Empty")
+    with pytest.raises(CommandError, match="train_classifier empty --data DIR"):
+        call_command("classify", "empty", str(tmp_path / "x.png"))
+
+
+def test_system_check_warns_without_an_active_classifier(db):
+    from classifier.checks import active_classifier
+
+    assert [w.id for w in active_classifier(None)] == ["classifier.W001"]
+
+
+def test_system_check_is_quiet_with_an_active_classifier(shapes_classifier):
+    from classifier.checks import active_classifier
+
+    assert active_classifier(None) == []
+
+
+def test_deleted_model_files_give_a_clear_message(shapes_classifier, tmp_path):
+    version = shapes_classifier.active_version
+    version.artifact_path = "classifiers/shapes/gone"
+    version.save()
+    Image.new("RGB", (8, 8)).save(tmp_path / "x.png")
+    with pytest.raises(CommandError, match="model files of shapes v1 are missing"):
+        call_command("classify", "shapes", str(tmp_path / "x.png"))

@@ -1,0 +1,128 @@
+import dataclasses
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from mlcore import datasets, training
+from mlcore.training import TrainingError
+
+SHAPES = {"circle": (220, 40, 40), "square": (40, 180, 60), "triangle": (50, 70, 220)}
+SIZE = 96  # EfficientNet-Lite0 input for the tests: small, so training takes seconds
+
+
+def draw(shape, colour, rng, size=64):
+    background = tuple(int(v) for v in rng.integers(200, 256, 3))
+    image = Image.new("RGB", (size, size), background)
+    radius = int(rng.integers(12, 22))
+    x, y = (int(v) for v in rng.integers(radius, size - radius, 2))
+    pen = ImageDraw.Draw(image)
+    if shape == "circle":
+        pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+    elif shape == "square":
+        pen.rectangle((x - radius, y - radius, x + radius, y + radius), fill=colour)
+    else:
+        pen.polygon([(x, y - radius), (x - radius, y + radius), (x + radius, y + radius)], colour)
+    noise = rng.integers(-12, 13, (size, size, 3))
+    return Image.fromarray(np.clip(np.asarray(image) + noise, 0, 255).astype(np.uint8))
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory):
+    """3 classes of coloured shapes, 12 images each: 8 train, 2 val and 2 test per class."""
+    root = tmp_path_factory.mktemp("shapes")
+    rng = np.random.default_rng(0)
+    for shape, colour in SHAPES.items():
+        (root / shape).mkdir()
+        for i in range(12):
+            draw(shape, colour, rng).save(root / shape / f"{i:02d}.png")
+    return datasets.scan(root)
+
+
+def train_head(dataset, **options):
+    return training.train(dataset, input_size=SIZE, epochs=10, augment_copies=1, **options)
+
+
+@pytest.fixture(scope="module")
+def events():
+    return []
+
+
+@pytest.fixture(scope="module")
+def result(shapes, events):
+    return train_head(shapes, progress=lambda *event: events.append(event))
+
+
+def test_frozen_head_learns_an_easy_task(result):
+    assert result.labels == ["circle", "square", "triangle"]
+    assert result.metrics["count"] == 6
+    assert result.metrics["accuracy"] > 0.6  # chance is 1/3
+    [phase] = result.history
+    assert phase["phase"] == "head"
+    assert 1 <= phase["best_epoch"] <= phase["epochs"] <= 10
+    assert set(phase) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+
+
+def test_model_outputs_probabilities_and_the_feature_map_for_the_cam(result, shapes):
+    batch = np.random.default_rng(1).uniform(0, 255, (2, SIZE, SIZE, 3)).astype(np.float32)
+    probabilities, feature_maps = result.model.predict_on_batch(batch)
+    assert probabilities.shape == (2, 3)
+    assert feature_maps.shape == (2, 3, 3, 1280)
+    assert result.head_kernel.shape == (1280, 3) and result.head_bias.shape == (3,)
+    # The CAM averaged over positions is the logit, so its softmax is the prediction.
+    cams = feature_maps @ result.head_kernel + result.head_bias
+    logits = cams.mean(axis=(1, 2))
+    softmax = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(softmax, probabilities, atol=1e-5)
+
+
+def test_progress_events(result, events):
+    kinds = [event[0] for event in events]
+    assert kinds.index("images") < kinds.index("features") < kinds.index("phase")
+    assert ("images", 36, 36) in events
+    assert ("features", 24 * 2 + 6, 24 * 2 + 6) in events  # train, one copy, val
+    assert ("phase", "head", 10) in events
+    epochs = [event for event in events if event[0] == "epoch"]
+    assert len(epochs) == result.history[0]["epochs"]
+    assert epochs[0][1:3] == (1, 10) and "val_loss" in epochs[0][3]
+
+
+def test_same_seed_same_result(result, shapes):
+    again = train_head(shapes)
+    assert again.metrics == result.metrics
+    np.testing.assert_array_equal(again.head_kernel, result.head_kernel)
+
+
+def test_settings_record_the_run(result):
+    settings = result.settings
+    assert settings["backbone"] == "efficientnet_lite0" and settings["weights"] == "imagenet"
+    assert settings["input_size"] == SIZE and settings["fit"] == "letterbox"
+    assert settings["augment_copies"] == 1 and settings["seed"] == 0
+    assert result.fit == "letterbox" and result.input_size == SIZE
+
+
+def test_fine_tuning_trains_only_the_top_layers_and_keeps_batch_norm_frozen(shapes):
+    result = training.train(
+        shapes, input_size=64, epochs=1, augment=False, fine_tune=3, fine_tune_epochs=1
+    )
+    assert [phase["phase"] for phase in result.history] == ["head", "fine_tune"]
+    trainable = [layer for layer in result.model.layers if layer.trainable and layer.weights]
+    names = [layer.name for layer in trainable]
+    assert names == ["block15_dwconv", "block15_project_conv", "top_conv", "head"]
+    assert not any("_bn" in name for name in names)
+
+
+def test_scratch_trains_end_to_end(shapes):
+    result = training.train(shapes, backbone="scratch", input_size=32, epochs=2)
+    assert [phase["phase"] for phase in result.history] == ["end_to_end"]
+    assert result.settings["weights"] == "imagenet" and result.settings["augment_copies"] == 0
+    probabilities, feature_maps = result.model.predict_on_batch(np.zeros((1, 32, 32, 3)))
+    assert probabilities.shape == (1, 3) and feature_maps.shape == (1, 4, 4, 256)
+
+
+def test_refuses_an_empty_split_or_an_unknown_fit(shapes):
+    no_test = dataclasses.replace(shapes, splits={**shapes.splits, "test": []})
+    with pytest.raises(TrainingError, match="test"):
+        training.train(no_test)
+    with pytest.raises(TrainingError, match="fit"):
+        training.train(shapes, fit="zoom")
