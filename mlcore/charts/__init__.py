@@ -1,0 +1,20 @@
+"""Labelled charts drawn from random data, to train a chart-type classifier without downloads.
+
+This package's own import is light (class names only); drawing needs matplotlib and seaborn.
+"""
+
+CHART_CLASSES = [
+    "area",
+    "bar",  # horizontal bars
+    "column",  # vertical bars
+    "stacked_column",
+    "histogram",
+    "boxplot",
+    "violin_plot",
+    "bubble",
+    "scatter_plot",
+    "line",
+    "pie",
+    "donut",
+    "heatmap",
+]
