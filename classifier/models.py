@@ -1,6 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class ImageClassifier(models.Model):
@@ -61,3 +64,53 @@ class ModelVersion(models.Model):
     def activate(self):
         ImageClassifier.objects.filter(pk=self.classifier_id).update(active_version=self)
         self.classifier.active_version = self
+
+
+def upload_name(folder, extension):
+    """A random file name: nothing a visitor sent ends up in a path."""
+    return f"predictions/{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class Prediction(models.Model):
+    """One classified upload: what the model said, and what people said about it."""
+
+    class Feedback(models.TextChoices):
+        NONE = "", "No feedback"
+        CORRECT = "correct", "Right"
+        WRONG = "wrong", "Wrong"
+
+    classifier = models.ForeignKey(
+        ImageClassifier, on_delete=models.PROTECT, related_name="predictions"
+    )
+    version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="predictions")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    thumbnail = models.FileField(max_length=200)
+    heatmap = models.FileField(max_length=200, blank=True)
+    original = models.FileField(max_length=200, blank=True)
+    sha256 = models.CharField("content hash", max_length=64, db_index=True)
+    size_bytes = models.PositiveIntegerField()
+    probabilities = models.JSONField(help_text="Every class and its probability.")
+    label = models.CharField(max_length=100, db_index=True)
+    probability = models.FloatField()
+    unsure = models.BooleanField()
+    latency_ms = models.FloatField()
+    client = models.CharField(
+        max_length=64, blank=True, help_text="A keyed hash of the client address."
+    )
+    feedback = models.CharField(max_length=10, choices=Feedback.choices, blank=True, default="")
+    feedback_label = models.CharField("visitor's label", max_length=100, blank=True)
+    true_label = models.CharField(max_length=100, blank=True)
+    reviewed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.label} ({self.probability:.0%})"
+
+    def get_absolute_url(self):
+        return reverse("classifier:prediction", args=[self.pk])
+
+    @property
+    def ranked(self):
+        return sorted(self.probabilities.items(), key=lambda item: -item[1])

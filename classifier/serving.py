@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
-from mlcore import classifier_store, images
+from mlcore import cam, classifier_store, images
 from mlcore.loaded import LoadedModels
 
 from .models import ImageClassifier, ModelVersion
@@ -17,8 +18,12 @@ class ClassifierUnavailable(Exception):
 @dataclass
 class Classification:
     version: ModelVersion
+    image: Image.Image  # the decoded upload, upright RGB
     probabilities: np.ndarray  # (classes,), in the order of version.labels
-    feature_map: np.ndarray  # (h, w, channels): the last feature map, for the activation map
+    feature_map: np.ndarray  # (h, w, channels): the last feature map
+    head_kernel: np.ndarray  # (channels, classes)
+    input_size: int
+    fit: str
 
     @property
     def ranked(self):
@@ -37,6 +42,12 @@ class Classification:
     @property
     def unsure(self):
         return self.probability < self.version.classifier.unsure_threshold
+
+    def heatmap_png(self, width, height):
+        """Where the model looked for its top class, as a PNG to lay over a width x height view."""
+        top = int(np.argmax(self.probabilities))
+        evidence = cam.activation_map(self.feature_map, self.head_kernel, top)
+        return cam.overlay_png(evidence, width, height, self.input_size, self.fit)
 
 
 _models = LoadedModels(lambda key: classifier_store.load(key[1]))
@@ -76,6 +87,15 @@ def classify(classifier: ImageClassifier, source) -> Classification:
     """Classify bytes, a path or a file; raises ClassifierUnavailable or images.ImageError."""
     version = active_version(classifier)
     model = model_for(version)
-    pixels = images.load_array(source, model.input_size, model.fit)
+    image = images.read_image(source, size=model.input_size)
+    pixels = images.to_array(image, model.input_size, model.fit)
     probabilities, feature_maps = model.predict(pixels[None])
-    return Classification(version, probabilities[0], feature_maps[0])
+    return Classification(
+        version=version,
+        image=image,
+        probabilities=probabilities[0],
+        feature_map=feature_maps[0],
+        head_kernel=model.head_kernel,
+        input_size=model.input_size,
+        fit=model.fit,
+    )

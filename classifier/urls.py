@@ -5,4 +5,32 @@ from . import views
 app_name = "classifier"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("predictions/<int:pk>/", views.prediction_page, name="prediction"),
+    path("predictions/<int:pk>/feedback", views.feedback, name="feedback"),
+    path(
+        "predictions/<int:pk>/thumbnail.jpg",
+        views.prediction_image,
+        {"kind": "thumbnail"},
+        name="thumbnail",
+    ),
+    path(
+        "predictions/<int:pk>/heatmap.png",
+        views.prediction_image,
+        {"kind": "heatmap"},
+        name="heatmap",
+    ),
+    path("classifiers/<slug:slug>/", views.classifier_page, name="detail"),
+    path(
+        "classifiers/<slug:slug>/v<int:number>/curves.png",
+        views.plot,
+        {"name": "curves"},
+        name="curves",
+    ),
+    path(
+        "classifiers/<slug:slug>/v<int:number>/confusion.png",
+        views.plot,
+        {"name": "confusion"},
+        name="confusion",
+    ),
+    path("api/classify/<slug:slug>", views.api_classify, name="api_classify"),
 ]

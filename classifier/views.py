@@ -1,7 +1,182 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mlcore.classifier_store import CONFUSION, CURVES
+from mlcore.images import ImageError
+
+from . import predictions
+from .forms import FeedbackForm, UploadForm
+from .models import ImageClassifier, ModelVersion, Prediction
+from .serving import ClassifierUnavailable, classify
+
+PLOTS = {"curves": CURVES, "confusion": CONFUSION}
+
+
+class RejectedUpload(Exception):
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.status = status
+
+
+def too_large_message():
+    megabytes = settings.CLASSIFIER_MAX_UPLOAD_BYTES / 1024 / 1024
+    return f"The file is larger than {megabytes:g} MB."
+
+
+def run_classifier(request, classifier, upload):
+    """Classify an uploaded file and store the prediction; RejectedUpload says why not."""
+    data = upload.read()
+    started = time.perf_counter()
+    try:
+        result = classify(classifier, data)
+    except ClassifierUnavailable as error:
+        raise RejectedUpload(str(error), 503) from None
+    except ImageError as error:
+        raise RejectedUpload(str(error), 400) from None
+    latency_ms = (time.perf_counter() - started) * 1000
+    return predictions.record(
+        classifier, result, data, latency_ms, predictions.client_hash(request)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def home(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status, problem = 200, ""
+    if request.method == "POST":
+        if getattr(request, "upload_too_large", False):
+            status, problem = 413, too_large_message()
+        elif form.is_valid():
+            try:
+                prediction = run_classifier(
+                    request, form.cleaned_data["classifier"], form.cleaned_data["image"]
+                )
+            except RejectedUpload as rejected:
+                status, problem = rejected.status, str(rejected)
+            else:
+                predictions.remember(request.session, prediction)
+                if not request.htmx:
+                    return redirect(prediction)
+                response = render(request, "classifier/_result.html", result_context(prediction))
+                response["HX-Push-Url"] = prediction.get_absolute_url()
+                return response
+        else:
+            status = 400
+    context = {"form": form, "problem": problem, "classifiers": form.fields["classifier"].queryset}
+    if request.htmx:
+        return render(request, "classifier/_upload_problem.html", context, status=status)
+    return render(request, "classifier/home.html", context, status=status)
+
+
+def result_context(prediction):
+    return {
+        "prediction": prediction,
+        "feedback_form": FeedbackForm(prediction.version.labels),
+        "threshold": prediction.classifier.unsure_threshold,
+    }
+
+
+def own_prediction(request, pk):
+    prediction = get_object_or_404(
+        Prediction.objects.select_related("classifier", "version"), pk=pk
+    )
+    if not predictions.visible_to(request, prediction):
+        raise Http404("No such prediction.")
+    return prediction
 
 
 @require_GET
-def home(request):
-    return render(request, "classifier/home.html")
+def prediction_page(request, pk):
+    prediction = own_prediction(request, pk)
+    return render(request, "classifier/prediction.html", result_context(prediction))
+
+
+@require_POST
+def feedback(request, pk):
+    prediction = own_prediction(request, pk)
+    form = FeedbackForm(prediction.version.labels, request.POST)
+    if form.is_valid():
+        correct = form.cleaned_data["verdict"] == "correct"
+        predictions.give_feedback(prediction, correct, form.cleaned_data["label"])
+        if not request.htmx:
+            messages.success(request, "Thank you: your answer helps the next model.")
+            return redirect(prediction)
+    context = {**result_context(prediction), "feedback_form": form}
+    status = 200 if form.is_valid() else 400
+    if request.htmx:
+        return render(request, "classifier/_feedback.html", context, status=status)
+    return render(request, "classifier/prediction.html", context, status=status)
+
+
+@require_GET
+def prediction_image(request, pk, kind):
+    prediction = own_prediction(request, pk)
+    name = {"thumbnail": prediction.thumbnail, "heatmap": prediction.heatmap}[kind].name
+    if not name or not default_storage.exists(name):
+        raise Http404("The image is no longer stored.")
+    content_type = "image/jpeg" if kind == "thumbnail" else "image/png"
+    response = FileResponse(default_storage.open(name), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@require_GET
+def classifier_page(request, slug):
+    classifier = get_object_or_404(ImageClassifier, slug=slug)
+    versions = list(classifier.versions.all())
+    for version in versions:
+        version.feedback_accuracy, version.feedback_count = predictions.feedback_accuracy(
+            version.predictions.all()
+        )
+    active = next((v for v in versions if v.pk == classifier.active_version_id), None)
+    return render(
+        request,
+        "classifier/classifier.html",
+        {"classifier": classifier, "active": active, "versions": versions},
+    )
+
+
+@require_GET
+def plot(request, slug, number, name):
+    version = get_object_or_404(ModelVersion, classifier__slug=slug, number=number)
+    path = version.path / PLOTS[name]
+    if not path.is_file():
+        raise Http404("This plot is missing.")
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@csrf_exempt
+@require_POST
+def api_classify(request, slug):
+    """For scripts: multipart field `image`; answers JSON, errors too."""
+    classifier = ImageClassifier.objects.filter(slug=slug).first()
+    if classifier is None:
+        return JsonResponse({"error": f"There is no classifier '{slug}'."}, status=404)
+    upload = request.FILES.get("image")  # parses the body, stopping at the size limit
+    if getattr(request, "upload_too_large", False):
+        return JsonResponse({"error": too_large_message()}, status=413)
+    if upload is None:
+        return JsonResponse({"error": "Send the image as the multipart field 'image'."}, status=400)
+    try:
+        prediction = run_classifier(request, classifier, upload)
+    except RejectedUpload as rejected:
+        return JsonResponse({"error": str(rejected)}, status=rejected.status)
+    return JsonResponse(
+        {
+            "label": prediction.label,
+            "probability": prediction.probability,
+            "probabilities": prediction.probabilities,
+            "unsure": prediction.unsure,
+            "model_version": prediction.version.number,
+            "prediction_id": prediction.pk,
+        }
+    )

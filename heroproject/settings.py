@@ -188,3 +188,13 @@ QUOTES_MAX_AGE = int(os.environ.get("QUOTES_MAX_AGE", str(6 * 60 * 60)))
 QUOTES_MAX_LENGTH = 400
 # Pages start a background refill when the pool is stale; 0 leaves refills to `refresh_quotes`.
 QUOTES_AUTO_REFILL = env_bool("QUOTES_AUTO_REFILL", True)
+
+# Classifier uploads: larger files are refused before they are read whole; originals are kept
+# (for "add to dataset") for PREDICTIONS_RETENTION_DAYS, then `prune_predictions` deletes them.
+CLASSIFIER_MAX_UPLOAD_BYTES = int(os.environ.get("CLASSIFIER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+PREDICTIONS_KEEP_ORIGINALS = env_bool("PREDICTIONS_KEEP_ORIGINALS", True)
+PREDICTIONS_RETENTION_DAYS = int(os.environ.get("PREDICTIONS_RETENTION_DAYS", "30"))
+FILE_UPLOAD_HANDLERS = ["classifier.uploads.LimitedUploadHandler"] + [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

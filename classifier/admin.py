@@ -1,0 +1,298 @@
+import csv
+import shutil
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from . import predictions
+from .models import ImageClassifier, ModelVersion, Prediction
+
+
+def plots(version):
+    if version is None:
+        return "-"
+    slug, number = version.classifier.slug, version.number
+    return format_html(
+        '<img src="{}" alt="confusion matrix" style="max-width:32rem;width:100%"> '
+        '<img src="{}" alt="training curves" style="max-width:32rem;width:100%">',
+        reverse("classifier:confusion", args=[slug, number]),
+        reverse("classifier:curves", args=[slug, number]),
+    )
+
+
+def percent(value):
+    return "-" if value is None else f"{value:.1%}"
+
+
+@admin.register(ImageClassifier)
+class ImageClassifierAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "active_version", "test_accuracy"]
+    search_fields = ["title", "slug"]
+    readonly_fields = ["active_plots", "created"]
+    fields = ["slug", "title", "description", "unsure_threshold", "active_version", "active_plots"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "active_version":
+            classifier_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = ModelVersion.objects.filter(classifier_id=classifier_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="test accuracy")
+    def test_accuracy(self, classifier):
+        return percent(classifier.active_version and classifier.active_version.test_accuracy)
+
+    @admin.display(description="plots of the active version")
+    def active_plots(self, classifier):
+        return plots(classifier.active_version)
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "created",
+        "backbone",
+        "test_accuracy_shown",
+        "feedback_accuracy",
+        "is_active",
+    ]
+    list_filter = ["classifier", "backbone"]
+    readonly_fields = [
+        "classifier",
+        "number",
+        "backbone",
+        "input_size",
+        "labels",
+        "artifact_path",
+        "training_seconds",
+        "created",
+        "test_accuracy_shown",
+        "feedback_accuracy",
+        "per_class",
+        "version_plots",
+        "dataset_summary",
+        "metrics",
+    ]
+    actions = ["activate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="test accuracy")
+    def test_accuracy_shown(self, version):
+        return percent(version.test_accuracy)
+
+    @admin.display(description="visitors say right")
+    def feedback_accuracy(self, version):
+        accuracy, count = predictions.feedback_accuracy(version.predictions.all())
+        return "-" if accuracy is None else f"{accuracy:.1%} of {count}"
+
+    @admin.display(boolean=True, description="active")
+    def is_active(self, version):
+        return version.classifier.active_version_id == version.pk
+
+    @admin.display(description="per class (test split)")
+    def per_class(self, version):
+        rows = version.metrics.get("classes", [])
+        return format_html(
+            "<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th>"
+            "<th>support</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{}</td></tr>",
+                ((r["label"], r["precision"], r["recall"], r["f1"], r["support"]) for r in rows),
+            ),
+        )
+
+    @admin.display(description="plots")
+    def version_plots(self, version):
+        return plots(version)
+
+    @admin.action(description="Activate this version")
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version.", messages.ERROR)
+            return
+        version = queryset.get()
+        version.activate()
+        self.message_user(request, f"{version} is now active.", messages.SUCCESS)
+
+
+class TrueLabelForm(forms.Form):
+    true_label = forms.ChoiceField(label="True label")
+
+
+@admin.register(Prediction)
+class PredictionAdmin(admin.ModelAdmin):
+    list_display = [
+        "thumbnail_image",
+        "created",
+        "classifier",
+        "version",
+        "label",
+        "probability_shown",
+        "unsure",
+        "feedback",
+        "feedback_label",
+        "true_label",
+        "reviewed",
+    ]
+    list_filter = [
+        "classifier",
+        "version",
+        "label",
+        "unsure",
+        "feedback",
+        "reviewed",
+        ("created", admin.DateFieldListFilter),
+    ]
+    search_fields = ["label", "feedback_label", "true_label", "sha256"]
+    date_hierarchy = "created"
+    readonly_fields = [
+        "thumbnail_image",
+        "classifier",
+        "version",
+        "created",
+        "label",
+        "probability",
+        "probabilities",
+        "unsure",
+        "latency_ms",
+        "sha256",
+        "size_bytes",
+        "client",
+        "original",
+        "feedback",
+        "feedback_label",
+    ]
+    fields = [*readonly_fields, "true_label", "reviewed"]
+    actions = ["mark_reviewed", "set_true_label", "export_csv", "add_to_dataset"]
+    list_select_related = ["classifier", "version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="image")
+    def thumbnail_image(self, prediction):
+        return format_html(
+            '<img src="{}" alt="" style="max-width:96px;max-height:96px">',
+            reverse("classifier:thumbnail", args=[prediction.pk]),
+        )
+
+    @admin.display(description="probability", ordering="probability")
+    def probability_shown(self, prediction):
+        return f"{prediction.probability:.1%}"
+
+    @admin.action(description="Mark as reviewed")
+    def mark_reviewed(self, request, queryset):
+        count = queryset.update(reviewed=True)
+        self.message_user(request, f"{count} predictions marked as reviewed.", messages.SUCCESS)
+
+    @admin.action(description="Set the true label...")
+    def set_true_label(self, request, queryset):
+        labels = sorted(
+            {
+                label
+                for version in ModelVersion.objects.filter(predictions__in=queryset).distinct()
+                for label in version.labels
+            }
+        )
+        form = TrueLabelForm(request.POST if "apply" in request.POST else None)
+        form.fields["true_label"].choices = [(label, label) for label in labels]
+        if form.is_valid():
+            count = queryset.update(true_label=form.cleaned_data["true_label"], reviewed=True)
+            self.message_user(request, f"True label set on {count} predictions.", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/classifier/prediction/set_true_label.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Set the true label",
+                "form": form,
+                "queryset": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Export as CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="predictions.csv"'
+        writer = csv.writer(response)
+        columns = [
+            "id",
+            "created",
+            "classifier",
+            "version",
+            "label",
+            "probability",
+            "unsure",
+            "latency_ms",
+            "sha256",
+            "size_bytes",
+            "feedback",
+            "feedback_label",
+            "true_label",
+            "reviewed",
+        ]
+        writer.writerow(columns)
+        for p in queryset.select_related("classifier", "version"):
+            writer.writerow(
+                [
+                    p.pk,
+                    p.created.isoformat(),
+                    p.classifier.slug,
+                    p.version.number,
+                    p.label,
+                    f"{p.probability:.4f}",
+                    p.unsure,
+                    p.latency_ms,
+                    p.sha256,
+                    p.size_bytes,
+                    p.feedback,
+                    p.feedback_label,
+                    p.true_label,
+                    p.reviewed,
+                ]
+            )
+        return response
+
+    @admin.action(description="Add to dataset (the originals, under their true labels)")
+    def add_to_dataset(self, request, queryset):
+        added, skipped = 0, 0
+        for p in queryset.select_related("classifier"):
+            label = p.true_label or (
+                p.label if p.feedback == Prediction.Feedback.CORRECT else p.feedback_label
+            )
+            if (
+                not label
+                or label == "other"
+                or not p.original
+                or not default_storage.exists(p.original.name)
+            ):
+                skipped += 1
+                continue
+            folder = settings.DATASETS_DIR / p.classifier.slug / label
+            folder.mkdir(parents=True, exist_ok=True)
+            extension = p.original.name.rsplit(".", 1)[-1]
+            with (
+                default_storage.open(p.original.name) as source,
+                open(folder / f"prediction-{p.pk}.{extension}", "wb") as target,
+            ):
+                shutil.copyfileobj(source, target)
+            added += 1
+        level = messages.SUCCESS if added else messages.WARNING
+        self.message_user(
+            request,
+            f"Copied {added} images into {settings.DATASETS_DIR}; skipped {skipped} without a "
+            "known label or a kept original.",
+            level,
+        )

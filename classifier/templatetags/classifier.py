@@ -1,0 +1,22 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(value):
+    """0.4137 -> "41%"; small values keep a decimal so they do not all read 0%."""
+    value = float(value) * 100
+    return f"{value:.0f}%" if value >= 9.5 or value == 0 else f"{value:.1f}%"
+
+
+@register.filter
+def bar_width(value):
+    """A CSS width in percent, with two decimals and a dot whatever the locale."""
+    return f"{max(0.0, min(1.0, float(value))) * 100:.2f}"
+
+
+@register.filter
+def total(counts):
+    """The sum of a {label: count} mapping."""
+    return sum(counts.values()) if counts else 0
