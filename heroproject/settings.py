@@ -194,7 +194,8 @@ QUOTES_AUTO_REFILL = env_bool("QUOTES_AUTO_REFILL", True)
 CLASSIFIER_MAX_UPLOAD_BYTES = int(os.environ.get("CLASSIFIER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 PREDICTIONS_KEEP_ORIGINALS = env_bool("PREDICTIONS_KEEP_ORIGINALS", True)
 PREDICTIONS_RETENTION_DAYS = int(os.environ.get("PREDICTIONS_RETENTION_DAYS", "30"))
-FILE_UPLOAD_HANDLERS = ["classifier.uploads.LimitedUploadHandler"] + [
+FILE_UPLOAD_HANDLERS = [
+    "classifier.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
