@@ -20,7 +20,7 @@ from mlcore import backbones, evaluation, images
 from mlcore.augment import augmentation
 from mlcore.datasets import SPLITS, Dataset, Sample
 
-HEAD_LEARNING_RATE = 1e-3
+HEAD_LEARNING_RATE = 3e-3
 FINE_TUNE_LEARNING_RATE = 1e-4
 END_TO_END_LEARNING_RATE = 1e-3
 DROPOUT = 0.2
@@ -67,7 +67,8 @@ def train(
 
     epochs caps the head phase (or the end-to-end one), fine_tune_epochs the fine-tuning;
     both stop early when the validation loss stops falling, keeping the best weights.
-    fine_tune counts layers with weights from the top; batch norm layers stay frozen.
+    fine_tune (pretrained backbones only) counts layers with weights from the top of the
+    backbone; its batch norm layers stay frozen, in inference mode.
     progress(*event) receives ("images", done, total) while decoding, ("features", done,
     total) while caching backbone features, ("phase", name, epochs) as a phase starts, and
     ("epoch", epoch, epochs, logs) after each epoch.
@@ -111,11 +112,8 @@ def train(
     extractor = backbones.build(backbone, weights, size)
     model = build_classifier(extractor, len(dataset.labels), seed)
     data = load_splits(dataset, size, fit, report)
-    if class_weights:
-        class_weights = {dataset.labels.index(label): w for label, w in class_weights.items()}
-    fit_phase = partial(
-        run_phase, batch_size=batch_size, class_weights=class_weights, report=report
-    )
+    by_index = class_weights and {dataset.labels.index(k): w for k, w in class_weights.items()}
+    fit_phase = partial(run_phase, batch_size=batch_size, class_weights=by_index, report=report)
 
     if frozen:
         extractor.trainable = False
