@@ -48,10 +48,10 @@ class ProgressBars:
             self.bar = None
 
 
-def write_metrics(out, metrics):
+def write_metrics(out, title, metrics):
     """The headline figures and a per-class table of an mlcore.evaluation result."""
     out.write(
-        f"{metrics['count']} images: accuracy {metrics['accuracy']:.3f}, "
+        f"{title}: {metrics['count']} images: accuracy {metrics['accuracy']:.3f}, "
         f"top-3 {metrics['top3_accuracy']:.3f}, macro F1 {metrics['macro_f1']:.3f}, "
         f"ECE {metrics['ece']:.3f}"
     )

@@ -55,8 +55,7 @@ class Command(BaseCommand):
             )
             probabilities.append(model.predict(pixels)[0])
         metrics = evaluation.evaluate(truth, np.concatenate(probabilities), version.labels)
-        self.stdout.write(f"{version} on {options['folder']}: ", ending="")
-        write_metrics(self.stdout, metrics)
+        write_metrics(self.stdout, f"{version} on {options['folder']}", metrics)
         if options["json"]:
             options["json"].write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
         self.stdout.write(f"accuracy={metrics['accuracy']:.4f}")

@@ -71,8 +71,7 @@ class Command(BaseCommand):
         summary = version.dataset_summary
         for warning in summary.get("warnings", []):
             self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
-        self.stdout.write("Test split: ", ending="")
-        write_metrics(self.stdout, version.metrics)
+        write_metrics(self.stdout, "Test split", version.metrics)
         state = "active" if version.classifier.active_version_id == version.pk else "not activated"
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,17 +1,28 @@
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from classifier.models import ImageClassifier
+from mlcore.charts import CHART_CLASSES
 from namegen.models import NameModelVersion
 from quotes.models import Quote
 from quotes.pool import refill
 from quotes.providers import Bundled
 
+CHARTS = "charts"
+CHARTS_PER_CLASS = 80
+CHARTS_DESCRIPTION = (
+    "What is the name of that plot? Trained on charts this site draws itself with matplotlib "
+    "and seaborn, in many styles; it also recognises charts from other tools."
+)
+
 
 class Command(BaseCommand):
     help = (
-        "Make the site usable from nothing: database, cache table, quote pool and name generator. "
+        "Make the site usable from nothing: database, cache table, quote pool, the chart "
+        "classifier (trained on charts it draws) and the name generator. "
         "Idempotent: what is already there is left alone unless --force."
     )
 
@@ -23,7 +34,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         self.stdout.write("Database and cache table ready.")
-        did = [self.quotes(), self.name_generator(options["force"])]
+        did = [
+            self.quotes(),
+            self.chart_classifier(options["force"]),
+            self.name_generator(options["force"]),
+        ]
         elapsed = time.monotonic() - started
         if any(did):
             self.stdout.write(self.style.SUCCESS(f"Bootstrap done in {elapsed:.0f} s."))
@@ -44,4 +59,23 @@ class Command(BaseCommand):
             return False
         self.stdout.write("Name generator: training on the bundled Pokémon names...")
         call_command("train_namegen", stdout=self.stdout)
+        return True
+
+    def chart_classifier(self, force):
+        if not force and ImageClassifier.objects.filter(slug=CHARTS, active_version__isnull=False):
+            self.stdout.write("Chart classifier: already trained.")
+            return False
+        charts = settings.DATASETS_DIR / CHARTS
+        if all(any((charts / label).glob("*")) for label in CHART_CLASSES):
+            self.stdout.write(f"Chart classifier: using the charts in {charts}.")
+        else:
+            self.stdout.write(f"Chart classifier: drawing {CHARTS_PER_CLASS} charts per class...")
+            call_command(
+                "make_chart_dataset", str(charts), per_class=CHARTS_PER_CLASS, stdout=self.stdout
+            )
+        self.stdout.write("Chart classifier: training...")
+        call_command(
+            "train_classifier", CHARTS, data=charts, title="Chart types", stdout=self.stdout
+        )
+        ImageClassifier.objects.filter(slug=CHARTS).update(description=CHARTS_DESCRIPTION)
         return True
