@@ -8,8 +8,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-# Load the application once in the master, so workers fork with the code already imported.
-preload_app = True
+# Load the application once in the master, so workers fork with the code already imported
+# (safe: the site opens no database connection or model at import time).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -7,6 +7,24 @@ cd "$(dirname "$0")/.."
 requirements=requirements.txt
 [ "${1:-}" = dev ] && requirements=requirements-dev.txt
 
+# Chromium and its driver drive the image scraper and the browser tests; fonts-liberation gives
+# the chart generator more than matplotlib's own fonts. Installed when missing and run as root.
+debian_packages=(chromium chromium-driver fonts-liberation)
+missing=()
+for package in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Note: install ${missing[*]} (apt-get install ${missing[*]}) for the image scraper" \
+      "and the browser tests; they are skipped without them." >&2
+  fi
+fi
+
 python=${PYTHON:-python3.11}
 command -v "$python" >/dev/null || python=python3
 if ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then

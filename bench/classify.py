@@ -1,0 +1,201 @@
+"""Benchmark /api/classify/<slug> under gunicorn against the in-process floor and the seed baseline.
+
+Run after ./run.sh (or manage.py bootstrap) has trained the chart classifier:
+    .venv/bin/python bench/classify.py [--slug charts] [--seconds 20]
+It starts the real site under gunicorn on 127.0.0.1 with the Procfile's configuration, posts
+real-size JPEG and PNG images (drawn here) at concurrency 1 and 16, then does the same for a
+seed-style server (bench/seed_server.py: TensorFlow, model.predict per request).
+"""
+
+import argparse
+import io
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import requests
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def test_images():
+    """Photo-sized JPEGs and screenshot-sized PNGs of simple charts, drawn with a fixed seed."""
+    rng = np.random.default_rng(0)
+    images = []
+    for index, (size, fmt) in enumerate(
+        [((1600, 1200), "JPEG"), ((1200, 800), "PNG"), ((3000, 2000), "JPEG"), ((800, 600), "PNG")]
+    ):
+        image = Image.new("RGB", size, "white")
+        draw = ImageDraw.Draw(image)
+        bars = rng.uniform(0.1, 0.9, 8)
+        width = size[0] // 10
+        for i, height in enumerate(bars):
+            x = width * (i + 1)
+            draw.rectangle([x, size[1] * (1 - height), x + width * 0.8, size[1] - 20], fill="#3b6")
+        out = io.BytesIO()
+        image.save(out, fmt, quality=90)
+        images.append((f"chart{index}.{fmt.lower()}", out.getvalue()))
+    return images
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(app, port, env):
+    command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env}, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"{app} did not start on port {port}")
+
+
+def stop(process):
+    process.terminate()
+    process.wait(30)
+
+
+def rss_mb(process):
+    """Resident memory of each gunicorn worker (the master's children), in MB."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def drive(url, images, concurrency, seconds):
+    """Post images round-robin from `concurrency` threads for `seconds`; latencies and errors."""
+    latencies, errors = [], []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(offset):
+        session = requests.Session()
+        i = offset
+        while time.monotonic() < deadline:
+            name, data = images[i % len(images)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                response = session.post(url, files={"image": (name, data)}, timeout=60)
+                ok = response.status_code == 200
+            except requests.RequestException:
+                ok = False
+            with lock:
+                (latencies if ok else errors).append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
+    begun = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, len(errors), time.monotonic() - begun
+
+
+def summary(label, latencies, errors, elapsed):
+    ms = np.array(latencies) * 1000
+    p50, p95, p99 = np.percentile(ms, [50, 95, 99]) if len(ms) else (float("nan"),) * 3
+    rate = len(latencies) / elapsed
+    print(
+        f"{label:<28} {rate:7.1f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
+        f"p99 {p99:6.1f} ms  errors {errors}"
+    )
+    return rate, p50
+
+
+def floor_ms(slug, images):
+    """Decode + forward of the same images in this process, no web stack: the median in ms."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heroproject.settings")
+    django.setup()
+    from classifier.models import ImageClassifier
+    from classifier.serving import active_version, model_for
+    from mlcore import images as decode
+
+    version = active_version(ImageClassifier.objects.get(slug=slug))
+    model = model_for(version)
+    times = []
+    for _ in range(10):
+        for _, data in images:
+            started = time.perf_counter()
+            image = decode.read_image(data, size=model.input_size)
+            model.predict(decode.to_array(image, model.input_size, model.fit)[None])
+            times.append(time.perf_counter() - started)
+    return statistics.median(times[len(images) :]) * 1000, version
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slug", default="charts")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--skip-baseline", action="store_true")
+    options = parser.parse_args()
+    env = {
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" * 10),
+    }
+    os.environ.update(env)
+    images = test_images()
+    floor, version = floor_ms(options.slug, images)
+    print(
+        f"machine: {os.cpu_count()} cores; "
+        f"model {version} ({version.backbone}, {version.input_size} px)"
+    )
+    print(f"in-process floor (decode + forward), median: {floor:.1f} ms")
+
+    port = free_port()
+    site = start("heroproject.wsgi", port, env)
+    url = f"http://127.0.0.1:{port}/api/classify/{options.slug}"
+    try:
+        drive(url, images, 2, 3)  # warm-up
+        _, p50 = summary("site, concurrency 1", *drive(url, images, 1, options.seconds))
+        rate, _ = summary("site, concurrency 16", *drive(url, images, 16, options.seconds))
+        print(f"worker RSS: {', '.join(f'{mb:.0f} MB' for mb in rss_mb(site))}")
+    finally:
+        stop(site)
+    print(f"p50 / floor at concurrency 1: {p50 / floor:.2f}")
+
+    if options.skip_baseline:
+        return
+    port = free_port()
+    seed_env = {**env, "SEED_MODEL_DIR": str(version.path), "GUNICORN_PRELOAD": "0"}
+    seed = start("bench.seed_server:application", port, seed_env)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        drive(url, images, 2, 5)
+        summary("seed baseline, concurrency 1", *drive(url, images, 1, options.seconds))
+        seed_rate, _ = summary(
+            "seed baseline, concurrency 16", *drive(url, images, 16, options.seconds)
+        )
+        print(f"seed worker RSS: {', '.join(f'{mb:.0f} MB' for mb in rss_mb(seed))}")
+    finally:
+        stop(seed)
+    print(f"throughput at concurrency 16, site / seed baseline: {rate / seed_rate:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
