@@ -1,12 +1,16 @@
-"""The active model of each classifier, loaded once per process, and classifying one image."""
+"""The active model of each classifier, loaded once per process, and classifying one image.
+
+Models run from their TFLite export (mlcore.runtime): the web workers never load TensorFlow.
+"""
 
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
-from mlcore import cam, classifier_store, images
+from mlcore import cam, images, runtime
 from mlcore.loaded import LoadedModels
+from mlcore.model_files import TFLITE_MODEL
 
 from .models import ImageClassifier, ModelVersion
 
@@ -50,14 +54,14 @@ class Classification:
         return cam.overlay_png(evidence, width, height, self.input_size, self.fit)
 
 
-_models = LoadedModels(lambda key: classifier_store.load(key[1]))
+_models = LoadedModels(lambda key: runtime.load(key[1]))
 
 
 def model_key(version):
     """Names the files on disk too: replaced or deleted files are noticed at the next request."""
     path = version.path
     try:
-        stat = (path / classifier_store.MODEL).stat()
+        stat = (path / TFLITE_MODEL).stat()
     except OSError:
         raise ClassifierUnavailable(
             f"The model files of {version} are missing; an operator should activate another "
@@ -79,7 +83,7 @@ def active_version(classifier: ImageClassifier) -> ModelVersion:
 def model_for(version):
     try:
         return _models.get(version.classifier.slug, model_key(version))
-    except classifier_store.ModelLoadError as error:
+    except runtime.ModelLoadError as error:
         raise ClassifierUnavailable(f"The model of {version} cannot be loaded: {error}") from None
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mlcore.classifier_store import CONFUSION, CURVES
 from mlcore.images import ImageError
+from mlcore.model_files import CONFUSION, CURVES
 
 from . import predictions
 from .forms import FeedbackForm, UploadForm

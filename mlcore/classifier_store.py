@@ -1,9 +1,12 @@
 """Trained classifiers on disk: one directory per model version, written atomically.
 
 A directory holds model.keras (raw 0..255 RGB -> probabilities and the last feature map),
-head.npz (the softmax layer's kernel and bias, for class activation maps), labels.json,
-preprocessing.json, metrics.json, history.json, curves.png, confusion.png and manifest.json
-(every image of every split with its sha256 and label, the dataset report and the settings).
+model.tflite (the same for serving without TensorFlow, see mlcore.export and mlcore.runtime),
+export.json (how closely and how fast it matches model.keras), head.npz (the softmax layer's
+kernel and bias, for class activation maps), labels.json, preprocessing.json, metrics.json,
+history.json, curves.png, confusion.png and manifest.json (every image of every split with
+its sha256 and label, the dataset report and the settings). The file names are in
+mlcore.model_files.
 """
 
 import json
@@ -18,22 +21,22 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mlcore import plots
+from mlcore import export, images, plots
+from mlcore.model_files import (
+    CONFUSION,
+    CURVES,
+    HEAD,
+    HISTORY,
+    KERAS_MODEL,
+    LABELS,
+    MANIFEST,
+    METRICS,
+    PREPROCESSING,
+)
+from mlcore.runtime import ModelLoadError
 from mlcore.training import TrainingResult
 
-MODEL = "model.keras"
-HEAD = "head.npz"
-LABELS = "labels.json"
-PREPROCESSING = "preprocessing.json"
-METRICS = "metrics.json"
-HISTORY = "history.json"
-MANIFEST = "manifest.json"
-CURVES = "curves.png"
-CONFUSION = "confusion.png"
-
-
-class ModelLoadError(Exception):
-    """The directory does not hold a usable saved classifier."""
+CHECKED_IMAGES = 200  # test images the export is compared on: enough to catch a bad conversion
 
 
 def save(result: TrainingResult, directory: str | os.PathLike) -> Path:
@@ -53,11 +56,12 @@ def save(result: TrainingResult, directory: str | os.PathLike) -> Path:
 
 
 def write(result: TrainingResult, folder: Path) -> None:
-    result.model.save(folder / MODEL)
+    result.model.save(folder / KERAS_MODEL)
     np.savez(folder / HEAD, kernel=result.head_kernel, bias=result.head_bias)
     write_json(folder / LABELS, result.labels)
     write_json(folder / PREPROCESSING, preprocessing(result))
     write_json(folder / METRICS, result.metrics)
+    export.export(result.model, check_pixels(result), folder)  # loads the files above
     write_json(folder / HISTORY, result.history)
     write_json(
         folder / MANIFEST,
@@ -82,6 +86,13 @@ def preprocessing(result: TrainingResult) -> dict:
         "fit": result.fit,
         "pixels": "RGB 0..255",
     }
+
+
+def check_pixels(result: TrainingResult) -> np.ndarray:
+    samples = result.dataset.splits["test"][:CHECKED_IMAGES]
+    return np.stack(
+        [images.load_array(sample.path, result.input_size, result.fit) for sample in samples]
+    )
 
 
 def write_json(path: Path, data) -> None:
@@ -128,10 +139,10 @@ def load(directory: str | os.PathLike) -> Classifier:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelLoadError(f"{directory} is missing a file or has a damaged one: {exc}") from exc
     try:
-        model = keras.models.load_model(directory / MODEL, compile=False)
+        model = keras.models.load_model(directory / KERAS_MODEL, compile=False)
     # Keras raises many exception types for a damaged archive; all mean the same here.
     except Exception as exc:
-        raise ModelLoadError(f"{directory / MODEL} cannot be loaded: {exc}") from exc
+        raise ModelLoadError(f"{directory / KERAS_MODEL} cannot be loaded: {exc}") from exc
 
     classes = len(labels)
     if not (

@@ -12,6 +12,8 @@ from mlcore.classifier_store import ModelLoadError
 SIZE = 32
 FILES = {
     "model.keras",
+    "model.tflite",
+    "export.json",
     "head.npz",
     "labels.json",
     "preprocessing.json",

@@ -1,0 +1,16 @@
+"""The names of the files in a saved classifier's directory (see mlcore.classifier_store).
+
+No imports: the web workers name these files without loading TensorFlow.
+"""
+
+KERAS_MODEL = "model.keras"
+TFLITE_MODEL = "model.tflite"
+EXPORT = "export.json"
+HEAD = "head.npz"
+LABELS = "labels.json"
+PREPROCESSING = "preprocessing.json"
+METRICS = "metrics.json"
+HISTORY = "history.json"
+MANIFEST = "manifest.json"
+CURVES = "curves.png"
+CONFUSION = "confusion.png"

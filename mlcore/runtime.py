@@ -1,0 +1,136 @@
+"""Run a saved classifier from its TFLite export with LiteRT, without TensorFlow.
+
+numpy, json and ai_edge_litert only: the web workers import this module, and nothing it imports
+may load TensorFlow or Keras (so neither mlcore.classifier_store nor mlcore.training).
+"""
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter
+
+from mlcore.model_files import HEAD, LABELS, METRICS, PREPROCESSING, TFLITE_MODEL
+
+# With several requests at once (gunicorn threads), one thread per interpreter was faster on
+# 2 cores than 2 threads, and an interpreter per thread faster than one shared behind a lock.
+INTERPRETER_THREADS = 1
+
+
+class ModelLoadError(Exception):
+    """The directory does not hold a usable saved classifier."""
+
+
+class Session:
+    """One LiteRT interpreter, for one thread, running one image at a time."""
+
+    def __init__(self, model: bytes):
+        self.interpreter = Interpreter(model_content=model, num_threads=INTERPRETER_THREADS)
+        self.interpreter.allocate_tensors()
+        self.input = self.interpreter.get_input_details()[0]
+        # The converter does not keep the Keras outputs' order; their ranks tell them apart.
+        outputs = {len(output["shape"]): output for output in self.interpreter.get_output_details()}
+        self.probabilities, self.feature_map = outputs.get(2), outputs.get(4)
+
+    def run(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(1, size, size, 3) -> probabilities (1, classes), feature map (1, h, w, channels)."""
+        self.interpreter.set_tensor(self.input["index"], image)
+        self.interpreter.invoke()
+        return (
+            self.interpreter.get_tensor(self.probabilities["index"]),
+            self.interpreter.get_tensor(self.feature_map["index"]),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Predictor:
+    """A loaded classifier; predict may be called from several threads at once.
+
+    An interpreter must not be used by two threads at once, so each thread gets its own,
+    built on its first prediction from the model bytes read at load.
+    """
+
+    directory: Path
+    model: bytes  # the TFLite flatbuffer
+    labels: list[str]
+    backbone: str
+    input_size: int
+    fit: str
+    head_kernel: np.ndarray  # (channels, classes)
+    head_bias: np.ndarray  # (classes,)
+    metrics: dict
+    local: threading.local = field(default_factory=threading.local, init=False, repr=False)
+
+    def session(self) -> Session:
+        if not hasattr(self.local, "session"):
+            self.local.session = Session(self.model)
+        return self.local.session
+
+    def predict(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n, size, size, 3) pixels in 0..255 -> probabilities (n, classes), feature maps."""
+        shape = (self.input_size, self.input_size, 3)
+        if pixels.ndim != 4 or pixels.shape[1:] != shape:
+            raise ValueError(f"Expected a batch of {shape} images, got {pixels.shape}.")
+        session = self.session()
+        probabilities, feature_maps = zip(
+            *(session.run(image[None]) for image in pixels.astype(np.float32, copy=False)),
+            strict=True,
+        )
+        return np.concatenate(probabilities), np.concatenate(feature_maps)
+
+
+def load(directory: str | os.PathLike) -> Predictor:
+    """Load and warm up a saved classifier, or raise ModelLoadError saying what is wrong."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ModelLoadError(f"{directory} is not a directory.")
+    if not (directory / TFLITE_MODEL).exists():
+        raise ModelLoadError(
+            f"{directory} has no {TFLITE_MODEL}: it was saved before models were exported for "
+            "serving without TensorFlow. Train it again."
+        )
+    try:
+        model = (directory / TFLITE_MODEL).read_bytes()
+        labels = json.loads((directory / LABELS).read_text(encoding="utf-8"))
+        settings = json.loads((directory / PREPROCESSING).read_text(encoding="utf-8"))
+        metrics = json.loads((directory / METRICS).read_text(encoding="utf-8"))
+        with np.load(directory / HEAD) as head:
+            kernel, bias = head["kernel"], head["bias"]
+        size = int(settings["input_size"])
+        fit, backbone = settings["fit"], settings["backbone"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelLoadError(f"{directory} is missing a file or has a damaged one: {exc}") from exc
+
+    predictor = Predictor(
+        directory=directory,
+        model=model,
+        labels=labels,
+        backbone=backbone,
+        input_size=size,
+        fit=fit,
+        head_kernel=kernel,
+        head_bias=bias,
+        metrics=metrics,
+    )
+    try:
+        session = predictor.session()
+    # LiteRT raises ValueError or RuntimeError for a damaged model; both mean the same here.
+    except (ValueError, RuntimeError) as exc:
+        raise ModelLoadError(f"{directory / TFLITE_MODEL} cannot be loaded: {exc}") from exc
+    classes = len(labels)
+    if not (
+        all(isinstance(label, str) for label in labels)
+        and kernel.ndim == 2
+        and kernel.shape[1] == bias.shape[0] == classes
+        and tuple(session.input["shape"]) == (1, size, size, 3)
+        and session.probabilities is not None
+        and session.feature_map is not None
+        and session.probabilities["shape"][-1] == classes
+        and session.feature_map["shape"][-1] == kernel.shape[0]
+    ):
+        raise ModelLoadError(f"{directory}: the model, head.npz and labels.json do not match.")
+    predictor.predict(np.zeros((1, size, size, 3), dtype=np.float32))
+    return predictor

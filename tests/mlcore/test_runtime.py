@@ -1,0 +1,185 @@
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mlcore import classifier_store, datasets, export, runtime, training
+from mlcore.runtime import ModelLoadError
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = {"scratch": 32, "efficientnet_lite0": 96}  # backbone -> input size
+
+
+@pytest.fixture(scope="module")
+def noise(tmp_path_factory):
+    """Dark and light noise images, 10 of each."""
+    root = tmp_path_factory.mktemp("noise")
+    rng = np.random.default_rng(0)
+    for label, mean in (("dark", 60), ("light", 190)):
+        (root / label).mkdir()
+        for i in range(10):
+            pixels = np.clip(rng.normal(mean, 30, (40, 40, 3)), 0, 255).astype(np.uint8)
+            Image.fromarray(pixels).save(root / label / f"{i}.png")
+    return datasets.scan(root)
+
+
+@pytest.fixture(scope="module", params=list(MODELS))
+def trained(request, noise, tmp_path_factory):
+    """(training result, saved directory) of a quick classifier of each kind."""
+    backbone = request.param
+    result = training.train(
+        noise, backbone, input_size=MODELS[backbone], epochs=2, augment_copies=1, fit="crop"
+    )
+    return result, classifier_store.save(result, tmp_path_factory.mktemp(backbone) / "v1")
+
+
+@pytest.fixture(scope="module")
+def predictor(trained):
+    return runtime.load(trained[1])
+
+
+def pixels(size, count=3, seed=1):
+    return np.random.default_rng(seed).uniform(0, 255, (count, size, size, 3)).astype(np.float32)
+
+
+def test_predicts_like_the_keras_model(trained, predictor):
+    result, _ = trained
+    size = result.input_size
+    probabilities, feature_maps = predictor.predict(pixels(size))
+    expected_probabilities, expected_maps = result.model.predict_on_batch(pixels(size))
+    np.testing.assert_allclose(probabilities, expected_probabilities, rtol=0, atol=1e-5)
+    # float32 rounding, relative to the largest activation
+    scale = np.abs(expected_maps).max()
+    np.testing.assert_allclose(feature_maps, expected_maps, rtol=0, atol=1e-5 * scale)
+    assert feature_maps.shape == expected_maps.shape
+
+
+def test_has_what_the_site_uses(trained, predictor):
+    result = trained[0]
+    assert predictor.labels == ["dark", "light"]
+    assert (predictor.input_size, predictor.fit) == (result.input_size, "crop")
+    assert predictor.backbone == result.backbone
+    assert predictor.metrics == result.metrics
+    np.testing.assert_array_equal(predictor.head_kernel, result.head_kernel)
+    np.testing.assert_array_equal(predictor.head_bias, result.head_bias)
+
+
+def test_save_records_the_export_check(trained):
+    result, directory = trained
+    report = json.loads((directory / "export.json").read_text())
+    assert report["format"] == "tflite-float32"
+    assert report["images"] == len(result.dataset.splits["test"])
+    assert 0 <= report["max_abs_diff"] <= export.TOLERANCE
+    assert report["keras_ms"] > 0 and report["tflite_ms"] > 0
+
+
+def test_predict_from_four_threads_at_once(predictor):
+    batches = [pixels(predictor.input_size, 1 + i % 3, seed=i) for i in range(8)]
+    expected = [predictor.predict(batch) for batch in batches]
+    start = threading.Barrier(4)
+
+    def work(offset):
+        start.wait()
+        return [predictor.predict(batches[(offset + i) % 8]) for i in range(16)]
+
+    with ThreadPoolExecutor(4) as pool:
+        for offset, results in enumerate(pool.map(work, range(4))):
+            for i, (probabilities, feature_maps) in enumerate(results):
+                np.testing.assert_array_equal(probabilities, expected[(offset + i) % 8][0])
+                np.testing.assert_array_equal(feature_maps, expected[(offset + i) % 8][1])
+
+
+def test_predict_refuses_the_wrong_image_size(predictor):
+    with pytest.raises(ValueError, match=str(predictor.input_size)):
+        predictor.predict(np.zeros((1, 64, 64, 3), np.float32))
+
+
+def test_a_failed_export_check_leaves_nothing_behind(trained, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "TOLERANCE", -1.0)
+    with pytest.raises(export.ExportError, match="differs from the Keras model"):
+        classifier_store.save(trained[0], tmp_path / "v2")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_classifier_store_raises_the_same_error():
+    assert classifier_store.ModelLoadError is ModelLoadError
+
+
+def overwrite(name, content):
+    return lambda directory: (directory / name).write_bytes(content)
+
+
+def truncate(directory):
+    model = directory / "model.tflite"
+    model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])
+
+
+def change_input_size(directory):
+    path = directory / "preprocessing.json"
+    settings = json.loads(path.read_text())
+    path.write_text(json.dumps({**settings, "input_size": settings["input_size"] + 8}))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda directory: shutil.rmtree(directory),
+        lambda directory: (directory / "head.npz").unlink(),
+        overwrite("model.tflite", b""),
+        overwrite("model.tflite", b"PK\x03\x04 not a flatbuffer" * 10),
+        truncate,
+        overwrite("labels.json", b'["dark", '),
+        overwrite("labels.json", b'["dark", "light", "grey"]'),
+        change_input_size,
+    ],
+    ids=[
+        "no directory",
+        "no head",
+        "empty model",
+        "corrupt model",
+        "truncated model",
+        "broken json",
+        "labels mismatch",
+        "size mismatch",
+    ],
+)
+def test_missing_or_damaged_files_raise_model_load_error(trained, tmp_path, damage):
+    copy = tmp_path / "copy"
+    shutil.copytree(trained[1], copy)
+    damage(copy)
+    with pytest.raises(ModelLoadError, match=str(copy)):
+        runtime.load(copy)
+
+
+def test_a_model_saved_before_the_export_says_to_train_again(trained, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(trained[1], copy)
+    (copy / "model.tflite").unlink()
+    with pytest.raises(ModelLoadError, match=r"no model\.tflite.*Train it again"):
+        runtime.load(copy)
+
+
+NO_TENSORFLOW = """
+import sys
+import numpy as np
+import mlcore.cam, mlcore.images, mlcore.loaded, mlcore.runtime
+
+predictor = mlcore.runtime.load(sys.argv[1])
+size = predictor.input_size
+probabilities, feature_maps = predictor.predict(np.zeros((2, size, size, 3), np.float32))
+assert probabilities.shape == (2, len(predictor.labels)), probabilities.shape
+mlcore.cam.activation_map(feature_maps[0], predictor.head_kernel, 0)
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("tensorflow", "keras"))
+assert not loaded, loaded
+"""
+
+
+def test_serving_needs_no_tensorflow(trained):
+    subprocess.run([sys.executable, "-c", NO_TENSORFLOW, trained[1]], check=True, cwd=ROOT)
