@@ -175,9 +175,9 @@ def find_in_class_folders(
                 found.append((split, folder.name, path))
             else:
                 skipped[path.suffix.lower() or "(none)"] += 1
-    loose = [path for path in parent.iterdir() if path.is_file() and not hidden(path.name)]
+    loose = [p for p in parent.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS]
     if loose:
-        warnings.append(f"Ignored {len(loose)} file(s) outside class folders in '{parent.name}'.")
+        warnings.append(f"Ignored {len(loose)} image(s) outside class folders in '{parent.name}'.")
     if skipped:
         kinds = ", ".join(sorted(skipped))
         warnings.append(f"Skipped {sum(skipped.values())} non-image file(s) ({kinds}).")

@@ -1,0 +1,77 @@
+"""A scraped dataset on disk: OUT_DIR/<label>/ image files, and OUT_DIR/manifest.csv with a row
+for each file saying where it came from and what its content hash is, to audit it or fetch it
+again."""
+
+import csv
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+NAME = "manifest.csv"
+FIELDS = ("file", "label", "url", "query", "engine", "time", "width", "height", "bytes", "sha256")
+SUFFIXES = {
+    "JPEG": ".jpg",
+    "MPO": ".jpg",
+    "PNG": ".png",
+    "GIF": ".gif",
+    "WEBP": ".webp",
+    "BMP": ".bmp",
+    "TIFF": ".tif",
+}
+
+
+def read(root):
+    """The manifest's rows as dicts, oldest first; none if there is no manifest yet."""
+    path = Path(root) / NAME
+    if not path.exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def save(root, label, download, engine):
+    """Write a downloaded image into root/label/ whole, then its manifest row; return its name."""
+    fingerprint = download.fingerprint
+    name = f"{label}/{fingerprint.sha256[:16]}{SUFFIXES[fingerprint.format]}"
+    write_whole(Path(root) / name, download.data)
+    append(
+        root,
+        {
+            "file": name,
+            "label": label,
+            "url": download.url,
+            "query": download.query,
+            "engine": engine,
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "width": fingerprint.width,
+            "height": fingerprint.height,
+            "bytes": len(download.data),
+            "sha256": fingerprint.sha256,
+        },
+    )
+    return name
+
+
+def append(root, row):
+    path = Path(root) / NAME
+    new = not path.exists() or path.stat().st_size == 0
+    with open(path, "a", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, FIELDS)
+        if new:
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def write_whole(path, data):
+    """Write under a hidden temporary name in the same folder, then rename: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(staging, 0o644)
+        os.replace(staging, path)
+    except BaseException:
+        os.unlink(staging)
+        raise
