@@ -52,7 +52,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(app, port, env):
+def start(app, port, env, poll=0.2):
     command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
     command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app]
     process = subprocess.Popen(
@@ -64,7 +64,7 @@ def start(app, port, env):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return process
         except OSError:
-            time.sleep(0.2)
+            time.sleep(poll)
     process.kill()
     raise SystemExit(f"{app} did not start on port {port}")
 

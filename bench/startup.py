@@ -1,0 +1,63 @@
+"""Seconds from starting a web worker to its first answered classification, and its memory.
+
+Run after bootstrap has trained the chart classifier:
+    .venv/bin/python bench/startup.py [--slug charts] [--runs 3]
+Starts gunicorn with one worker (no preload, so the worker does all the work) on 127.0.0.1,
+posts one image as soon as the port answers, and reads the worker's RSS afterwards.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from classify import free_port, rss_mb, start, stop, test_images  # noqa: E402
+
+
+def cold_start(slug, image):
+    port = free_port()
+    env = {
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" * 10),
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_PRELOAD": "0",
+    }
+    started = time.perf_counter()
+    server = start("heroproject.wsgi", port, env, poll=0.01)
+    try:
+        name, data = image
+        response = requests.post(
+            f"http://127.0.0.1:{port}/api/classify/{slug}",
+            files={"image": (name, data)},
+            timeout=60,
+        )
+        elapsed = time.perf_counter() - started
+        response.raise_for_status()
+        return elapsed, rss_mb(server)[0]
+    finally:
+        stop(server)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slug", default="charts")
+    parser.add_argument("--runs", type=int, default=3)
+    options = parser.parse_args()
+    image = test_images()[0]
+    results = [cold_start(options.slug, image) for _ in range(options.runs)]
+    for seconds, rss in results:
+        print(f"first classification after {seconds:.2f} s; worker RSS {rss:.0f} MB")
+    print(
+        f"median: {statistics.median(s for s, _ in results):.2f} s, "
+        f"{statistics.median(r for _, r in results):.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
