@@ -17,7 +17,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from classify import free_port, rss_mb, start, stop, test_images  # noqa: E402
+from classify import free_port, rss_mb, start, stop, test_images
 
 
 def cold_start(slug, image):
