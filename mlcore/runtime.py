@@ -25,7 +25,7 @@ class ModelLoadError(Exception):
 
 
 class Session:
-    """One LiteRT interpreter, for one thread, running one image at a time."""
+    """One LiteRT interpreter, for one thread."""
 
     def __init__(self, model: bytes):
         self.interpreter = Interpreter(model_content=model, num_threads=INTERPRETER_THREADS)
@@ -35,9 +35,12 @@ class Session:
         outputs = {len(output["shape"]): output for output in self.interpreter.get_output_details()}
         self.probabilities, self.feature_map = outputs.get(2), outputs.get(4)
 
-    def run(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(1, size, size, 3) -> probabilities (1, classes), feature map (1, h, w, channels)."""
-        self.interpreter.set_tensor(self.input["index"], image)
+    def run(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n, size, size, 3) -> probabilities (n, classes), feature maps (n, h, w, channels)."""
+        if images.shape[0] != self.interpreter.get_input_details()[0]["shape"][0]:
+            self.interpreter.resize_tensor_input(self.input["index"], images.shape)
+            self.interpreter.allocate_tensors()
+        self.interpreter.set_tensor(self.input["index"], images)
         self.interpreter.invoke()
         return (
             self.interpreter.get_tensor(self.probabilities["index"]),
@@ -74,12 +77,7 @@ class Predictor:
         shape = (self.input_size, self.input_size, 3)
         if pixels.ndim != 4 or pixels.shape[1:] != shape:
             raise ValueError(f"Expected a batch of {shape} images, got {pixels.shape}.")
-        session = self.session()
-        probabilities, feature_maps = zip(
-            *(session.run(image[None]) for image in pixels.astype(np.float32, copy=False)),
-            strict=True,
-        )
-        return np.concatenate(probabilities), np.concatenate(feature_maps)
+        return self.session().run(pixels.astype(np.float32, copy=False))
 
 
 def load(directory: str | os.PathLike) -> Predictor:
