@@ -1,9 +1,13 @@
 import uuid
 
+import numpy as np
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
+
+from mlcore import cam
 
 
 class ImageClassifier(models.Model):
@@ -85,7 +89,9 @@ class Prediction(models.Model):
     version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="predictions")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     thumbnail = models.FileField(max_length=200)
-    heatmap = models.FileField(max_length=200, blank=True)
+    activation = models.JSONField(
+        default=dict, help_text="The class activation map of the top class, and how to lay it out."
+    )
     original = models.FileField(max_length=200, blank=True)
     sha256 = models.CharField("content hash", max_length=64, db_index=True)
     size_bytes = models.PositiveIntegerField()
@@ -110,6 +116,15 @@ class Prediction(models.Model):
 
     def get_absolute_url(self):
         return reverse("classifier:prediction", args=[self.pk])
+
+    def heatmap_png(self):
+        """The activation map as a transparent PNG the size of the thumbnail."""
+        with self.thumbnail.open() as thumbnail:
+            width, height = Image.open(thumbnail).size
+        activation = self.activation
+        return cam.overlay_png(
+            np.array(activation["map"]), width, height, activation["input_size"], activation["fit"]
+        )
 
     @property
     def ranked(self):

@@ -36,9 +36,8 @@ def store_file(folder, extension, data):
 
 
 def record(classifier, classification, data, latency_ms, client=""):
-    """Save a prediction with its thumbnail, heat-map and (when kept) the original upload."""
+    """Save a prediction with its thumbnail, activation map and (when kept) the original."""
     thumbnail = images.thumbnail_jpeg(classification.image)
-    width, height = Image.open(io.BytesIO(thumbnail)).size
     original = ""
     if settings.PREDICTIONS_KEEP_ORIGINALS:
         extension = EXTENSIONS.get(Image.open(io.BytesIO(data)).format, "bin")
@@ -47,7 +46,7 @@ def record(classifier, classification, data, latency_ms, client=""):
         classifier=classifier,
         version=classification.version,
         thumbnail=store_file("thumbnails", "jpg", thumbnail),
-        heatmap=store_file("heatmaps", "png", classification.heatmap_png(width, height)),
+        activation=classification.activation(),
         original=original,
         sha256=images.sha256(data),
         size_bytes=len(data),

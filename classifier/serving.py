@@ -47,11 +47,15 @@ class Classification:
     def unsure(self):
         return self.probability < self.version.classifier.unsure_threshold
 
-    def heatmap_png(self, width, height):
-        """Where the model looked for its top class, as a PNG to lay over a width x height view."""
+    def activation(self):
+        """Where the model looked for its top class: the map, and how it lies on the image."""
         top = int(np.argmax(self.probabilities))
         evidence = cam.activation_map(self.feature_map, self.head_kernel, top)
-        return cam.overlay_png(evidence, width, height, self.input_size, self.fit)
+        return {
+            "map": np.round(evidence, 4).tolist(),
+            "input_size": self.input_size,
+            "fit": self.fit,
+        }
 
 
 _models = LoadedModels(lambda key: runtime.load(key[1]))

@@ -7,18 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("predictions/<int:pk>/", views.prediction_page, name="prediction"),
     path("predictions/<int:pk>/feedback", views.feedback, name="feedback"),
-    path(
-        "predictions/<int:pk>/thumbnail.jpg",
-        views.prediction_image,
-        {"kind": "thumbnail"},
-        name="thumbnail",
-    ),
-    path(
-        "predictions/<int:pk>/heatmap.png",
-        views.prediction_image,
-        {"kind": "heatmap"},
-        name="heatmap",
-    ),
+    path("predictions/<int:pk>/thumbnail.jpg", views.thumbnail, name="thumbnail"),
+    path("predictions/<int:pk>/heatmap.png", views.heatmap, name="heatmap"),
     path("classifiers/<slug:slug>/", views.classifier_page, name="detail"),
     path(
         "classifiers/<slug:slug>/v<int:number>/curves.png",

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -116,13 +116,24 @@ def feedback(request, pk):
 
 
 @require_GET
-def prediction_image(request, pk, kind):
+def thumbnail(request, pk):
     prediction = own_prediction(request, pk)
-    name = {"thumbnail": prediction.thumbnail, "heatmap": prediction.heatmap}[kind].name
-    if not name or not default_storage.exists(name):
+    if not default_storage.exists(prediction.thumbnail.name):
         raise Http404("The image is no longer stored.")
-    content_type = "image/jpeg" if kind == "thumbnail" else "image/png"
-    response = FileResponse(default_storage.open(name), content_type=content_type)
+    response = FileResponse(
+        default_storage.open(prediction.thumbnail.name), content_type="image/jpeg"
+    )
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@require_GET
+def heatmap(request, pk):
+    """Drawn when asked for, not at upload: classifying stays as fast as the model."""
+    prediction = own_prediction(request, pk)
+    if not prediction.activation or not default_storage.exists(prediction.thumbnail.name):
+        raise Http404("There is no heat-map for this prediction.")
+    response = HttpResponse(prediction.heatmap_png(), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
     return response
 

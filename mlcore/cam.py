@@ -69,5 +69,5 @@ def overlay_png(cam: np.ndarray, width: int, height: int, input_size: int, fit: 
         np.asarray(region)[: height - target[1], : width - target[0]]
     )
     out = io.BytesIO()
-    Image.fromarray(colourise(np.clip(canvas, 0, 1))).save(out, "PNG", optimize=True)
+    Image.fromarray(colourise(np.clip(canvas, 0, 1))).save(out, "PNG", compress_level=1)
     return out.getvalue()

@@ -92,7 +92,8 @@ def test_every_prediction_is_stored_with_what_the_model_said(client, shapes_clas
     assert prediction.original.name.endswith(".png") and "picture" not in prediction.original.name
     thumbnail = Image.open(prediction.thumbnail.open())
     assert max(thumbnail.size) <= 256 and thumbnail.format == "JPEG"
-    assert Image.open(prediction.heatmap.open()).size == thumbnail.size
+    assert Image.open(io.BytesIO(prediction.heatmap_png())).size == thumbnail.size
+    assert len(prediction.activation["map"]) == 3  # 96 px input: a 3 x 3 feature map
 
 
 def test_unsure_results_say_so(client, shapes_classifier, shapes_dir):
