@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from heroproject.admin_actions import activate_version
+
 from . import predictions
 from .models import ImageClassifier, ModelVersion, Prediction
 
@@ -79,7 +81,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "dataset_summary",
         "metrics",
     ]
-    actions = ["activate"]
+    actions = [activate_version]
 
     def has_add_permission(self, request):
         return False
@@ -113,15 +115,6 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description="plots")
     def version_plots(self, version):
         return plots(version)
-
-    @admin.action(description="Activate this version")
-    def activate(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one version.", messages.ERROR)
-            return
-        version = queryset.get()
-        version.activate()
-        self.message_user(request, f"{version} is now active.", messages.SUCCESS)
 
 
 class TrueLabelForm(forms.Form):

@@ -13,13 +13,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from mlcore import export, images, plots
 from mlcore.model_files import (
@@ -33,7 +29,6 @@ from mlcore.model_files import (
     METRICS,
     PREPROCESSING,
 )
-from mlcore.runtime import ModelLoadError
 from mlcore.training import TrainingResult
 
 CHECKED_IMAGES = 200  # test images the export is compared on: enough to catch a bad conversion
@@ -97,79 +92,3 @@ def check_pixels(result: TrainingResult) -> np.ndarray:
 
 def write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class Classifier:
-    """A loaded classifier; predict may be called from several threads at once."""
-
-    directory: Path
-    labels: list[str]
-    backbone: str
-    input_size: int
-    fit: str
-    head_kernel: np.ndarray  # (channels, classes)
-    head_bias: np.ndarray  # (classes,)
-    metrics: dict
-    model: keras.Model
-    function: Callable  # a tf.function of the model for batches of this input size
-
-    def predict(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(n, size, size, 3) pixels in 0..255 -> probabilities (n, classes), feature maps."""
-        shape = (self.input_size, self.input_size, 3)
-        if pixels.ndim != 4 or pixels.shape[1:] != shape:
-            raise ValueError(f"Expected a batch of {shape} images, got {pixels.shape}.")
-        probabilities, feature_maps = self.function(tf.constant(pixels, dtype=tf.float32))
-        return probabilities.numpy(), feature_maps.numpy()
-
-
-def load(directory: str | os.PathLike) -> Classifier:
-    """Load and warm up a saved classifier, or raise ModelLoadError saying what is wrong."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise ModelLoadError(f"{directory} is not a directory.")
-    try:
-        labels = json.loads((directory / LABELS).read_text(encoding="utf-8"))
-        settings = json.loads((directory / PREPROCESSING).read_text(encoding="utf-8"))
-        metrics = json.loads((directory / METRICS).read_text(encoding="utf-8"))
-        with np.load(directory / HEAD) as head:
-            kernel, bias = head["kernel"], head["bias"]
-        size = int(settings["input_size"])
-        fit, backbone = settings["fit"], settings["backbone"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelLoadError(f"{directory} is missing a file or has a damaged one: {exc}") from exc
-    try:
-        model = keras.models.load_model(directory / KERAS_MODEL, compile=False)
-    # Keras raises many exception types for a damaged archive; all mean the same here.
-    except Exception as exc:
-        raise ModelLoadError(f"{directory / KERAS_MODEL} cannot be loaded: {exc}") from exc
-
-    classes = len(labels)
-    if not (
-        all(isinstance(label, str) for label in labels)
-        and kernel.ndim == 2
-        and kernel.shape[1] == bias.shape[0] == classes
-        and len(model.outputs) == 2
-        and tuple(model.input.shape[1:]) == (size, size, 3)
-        and model.outputs[0].shape[-1] == classes
-    ):
-        raise ModelLoadError(f"{directory}: the model, head.npz and labels.json do not match.")
-
-    function = tf.function(
-        lambda pixels: model(pixels, training=False),
-        input_signature=[tf.TensorSpec((None, size, size, 3), tf.float32)],
-    )
-    classifier = Classifier(
-        directory=directory,
-        labels=labels,
-        backbone=backbone,
-        input_size=size,
-        fit=fit,
-        head_kernel=kernel,
-        head_bias=bias,
-        metrics=metrics,
-        model=model,
-        function=function,
-    )
-    classifier.predict(np.zeros((1, size, size, 3), dtype=np.float32))
-    return classifier

@@ -1,4 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+
+from heroproject.admin_actions import activate_version
 
 from .models import NameModelVersion
 
@@ -16,16 +18,7 @@ class NameModelVersionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["active"]
     readonly_fields = [f.name for f in NameModelVersion._meta.fields]
-    actions = ["activate"]
+    actions = [activate_version]
 
     def has_add_permission(self, request):
         return False
-
-    @admin.action(description="Activate this version")
-    def activate(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one version.", messages.ERROR)
-            return
-        version = queryset.get()
-        version.activate()
-        self.message_user(request, f"{version} is now active.", messages.SUCCESS)

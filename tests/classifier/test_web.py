@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from classifier.models import ImageClassifier, Prediction
+from classifier.models import ImageClassifier, ModelVersion, Prediction
 
 pytestmark = pytest.mark.django_db
 
@@ -347,3 +347,25 @@ def test_admin_version_page_shows_metrics_and_plots(admin_client, shapes_classif
     version = shapes_classifier.active_version
     html = admin_client.get(f"/admin/classifier/modelversion/{version.pk}/change/").content.decode()
     assert "/classifiers/shapes/v1/confusion.png" in html and "precision" in html
+
+
+def test_admin_activates_a_version(admin_client, shapes_classifier):
+    first = shapes_classifier.active_version
+    second = ModelVersion.objects.create(
+        classifier=shapes_classifier,
+        number=2,
+        backbone=first.backbone,
+        input_size=first.input_size,
+        labels=first.labels,
+        artifact_path=first.artifact_path,
+        training_seconds=1,
+    )
+    url = "/admin/classifier/modelversion/"
+    admin_client.post(
+        url, {"action": "activate_version", "_selected_action": [first.pk, second.pk]}
+    )
+    shapes_classifier.refresh_from_db()
+    assert shapes_classifier.active_version == first
+    admin_client.post(url, {"action": "activate_version", "_selected_action": [second.pk]})
+    shapes_classifier.refresh_from_db()
+    assert shapes_classifier.active_version == second

@@ -108,10 +108,6 @@ def test_a_failed_export_check_leaves_nothing_behind(trained, tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
-def test_classifier_store_raises_the_same_error():
-    assert classifier_store.ModelLoadError is ModelLoadError
-
-
 def overwrite(name, content):
     return lambda directory: (directory / name).write_bytes(content)
 

@@ -68,3 +68,20 @@ def test_a_corrupt_model_gives_a_clear_message(name_model, client, settings):
     response = client.get("/api/names")
     assert response.status_code == 503
     assert "cannot be loaded" in response.json()["error"]
+
+
+def test_admin_activates_a_name_model_version(admin_client, name_model):
+    other = NameModelVersion.objects.create(
+        number=2,
+        directory=name_model.directory,
+        units=name_model.units,
+        train_size=name_model.train_size,
+        val_nll=2.5,
+        bigram_val_nll=2.7,
+        training_seconds=1,
+    )
+    admin_client.post(
+        "/admin/namegen/namemodelversion/",
+        {"action": "activate_version", "_selected_action": [other.pk]},
+    )
+    assert NameModelVersion.objects.get(active=True) == other
