@@ -22,12 +22,18 @@ def split(names, val_fraction, seed):
     return [names[i] for i in order[n_val:]], [names[i] for i in order[:n_val]]
 
 
-def build(vocab_size, units, dropout, recurrent_dropout):
+def build(vocab_size, units, dropout, recurrent_dropout, input_dropout=0.0):
+    # input_dropout drops characters from the one-hot input: a character dropped from a
+    # name is dropped at every step of it. Like the other dropouts it acts only in training.
     return keras.Sequential(
         [
             keras.Input((None, vocab_size)),
             keras.layers.GRU(
-                units, recurrent_dropout=recurrent_dropout, return_sequences=True, name="gru"
+                units,
+                dropout=input_dropout,
+                recurrent_dropout=recurrent_dropout,
+                return_sequences=True,
+                name="gru",
             ),
             keras.layers.Dropout(dropout),
             keras.layers.Dense(vocab_size, name="dense"),  # logits
@@ -58,10 +64,11 @@ def train(
     units=64,
     dropout=0.5,
     recurrent_dropout=0.3,
-    learning_rate=0.005,
-    epochs=60,
-    batch_size=32,
-    patience=5,
+    input_dropout=0.1,
+    learning_rate=0.004,
+    epochs=80,
+    batch_size=16,
+    patience=8,
     val_fraction=0.1,
     seed=0,
     on_epoch=None,
@@ -76,6 +83,7 @@ def train(
         "units": units,
         "dropout": dropout,
         "recurrent_dropout": recurrent_dropout,
+        "input_dropout": input_dropout,
         "learning_rate": learning_rate,
         "epochs": epochs,
         "batch_size": batch_size,
@@ -88,7 +96,7 @@ def train(
     train_names, val_names = split(names, val_fraction, seed)
     x, y, weight = arrays(vocabulary, train_names)
 
-    network = build(len(vocabulary), units, dropout, recurrent_dropout)
+    network = build(len(vocabulary), units, dropout, recurrent_dropout, input_dropout)
     network.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(
