@@ -1,5 +1,6 @@
 import csv
 import io
+import os
 import re
 import struct
 import zlib
@@ -369,3 +370,22 @@ def test_admin_activates_a_version(admin_client, shapes_classifier):
     admin_client.post(url, {"action": "activate_version", "_selected_action": [second.pk]})
     shapes_classifier.refresh_from_db()
     assert shapes_classifier.active_version == second
+
+
+def test_prune_predictions_deletes_old_originals_only(client, shapes_classifier, shapes_dir):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    post(client, red_circle(shapes_dir))
+    post(client, red_circle(shapes_dir))
+    old, recent = Prediction.objects.order_by("pk")
+    Prediction.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=40))
+    old_file = old.original.path
+    call_command("prune_predictions", days=30)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.original.name == "" and not os.path.exists(old_file)
+    assert recent.original.name and os.path.exists(recent.original.path)
+    assert old.thumbnail.name and Prediction.objects.count() == 2
