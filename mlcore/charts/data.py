@@ -52,19 +52,21 @@ def amounts(rng: np.random.Generator, n_series: int, n_groups: int) -> np.ndarra
 
 
 def sample(rng: np.random.Generator, n: int, centre: float, spread: float) -> np.ndarray:
-    """n draws from a random mixture of one to three normal, skewed or flat components."""
+    """n draws from a random mixture of one to three normal, skewed, decaying or flat components."""
     parts = []
     for weight in rng.dirichlet(np.ones(int(rng.integers(1, 4))) * 3):
         m = max(1, round(n * weight))
-        family = rng.integers(4)
+        family = rng.integers(5)
         loc = centre + rng.normal(0, spread)
         scale = spread * rng.uniform(0.5, 1.5)
         if family == 0:
             parts.append(rng.normal(loc, scale, m))
         elif family == 1:
-            parts.append(loc + rng.lognormal(0, rng.uniform(0.2, 0.6), m) * scale)
+            parts.append(loc + rng.lognormal(0, rng.uniform(0.2, 1.0), m) * scale)
         elif family == 2:
-            parts.append(loc + rng.gamma(rng.uniform(2, 6), scale / 2, m))
+            parts.append(loc + rng.gamma(rng.uniform(1, 6), scale / 2, m))
+        elif family == 3:
+            parts.append(loc + rng.exponential(scale, m) * (1 if rng.random() < 0.8 else -1))
         else:
             parts.append(rng.uniform(loc - 2 * scale, loc + 2 * scale, m))
     return np.concatenate(parts)
@@ -79,6 +81,11 @@ def samples(
         sample(rng, int(rng.integers(smallest, largest)), rng.normal(0, 2), spread) * unit + offset
         for _ in range(n_groups)
     ]
+
+
+def count(rng: np.random.Generator, low: int, high: int) -> int:
+    """low <= n < high, even on a log scale: as many from 5 to 10 as from 30 to 60."""
+    return int(low * (high / low) ** rng.random())
 
 
 def points(rng: np.random.Generator, n: int, n_groups: int) -> tuple[np.ndarray, ...]:

@@ -82,7 +82,7 @@ def category_ticks(ax, rng: np.random.Generator, axis: str, names, positions=Non
         ax.set_yticks(positions, names)
         return
     crowded = sum(len(name) + 1 for name in names) > 40
-    angle = pick(rng, [30, 45, 90]) if crowded or rng.random() < 0.1 else 0
+    angle = pick(rng, [30, 45, 90]) if crowded or rng.random() < 0.25 else 0
     align = "right" if angle in (30, 45) else "center"
     ax.set_xticks(positions, names, rotation=angle, ha=align, rotation_mode="anchor")
 
@@ -97,6 +97,23 @@ def time_ticks(ax, rng: np.random.Generator, x: np.ndarray) -> None:
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     else:
         ax.tick_params(axis="x", labelrotation=pick(rng, [30, 45, 90]))
+
+
+def steps(rng: np.random.Generator, points: int) -> str:
+    """How a line joins its points: straight, or now and then in steps if there are many."""
+    stepped = points >= 12 and rng.random() < 0.25
+    return pick(rng, ["steps-post", "steps-mid"]) if stepped else "default"
+
+
+def value_range(ax, rng: np.random.Generator, values) -> None:
+    """Now and then start the y axis at zero (values above it), or leave room around the data."""
+    chance = rng.random()
+    if chance < 0.3 and values.min() > 0:
+        ax.set_ylim(bottom=0)
+    elif chance < 0.5:
+        low, high = ax.get_ylim()
+        below, above = rng.uniform(0, 0.5, 2) * (high - low)
+        ax.set_ylim(low - below, high + above)
 
 
 def value_format(values) -> str:

@@ -6,7 +6,14 @@ import matplotlib as mpl
 import numpy as np
 
 from mlcore.charts import data, text
-from mlcore.charts.decorate import category_ticks, label_bars, time_ticks, value_format
+from mlcore.charts.decorate import (
+    category_ticks,
+    label_bars,
+    steps,
+    time_ticks,
+    value_format,
+    value_range,
+)
 from mlcore.charts.text import pick
 
 MARKERS = ["o", "s", "^", "D", "v", "x", "+", "*", "p", "."]
@@ -19,7 +26,7 @@ def edge_colour(rng: np.random.Generator):
 
 def area(ax, rng, look):
     n_series = pick(rng, [1, 1, 2, 3, 4, 5])
-    x = data.time_axis(rng, int(rng.integers(8, 150)))
+    x = data.time_axis(rng, data.count(rng, 8, 150))
     ys = data.trends(rng, n_series, len(x))
     colours, names = look.colours(n_series), text.series_names(rng, n_series)
     if n_series > 1 and rng.random() < 0.5:
@@ -27,11 +34,11 @@ def area(ax, rng, look):
     else:
         alpha = rng.uniform(0.25, 0.6) if n_series > 1 else rng.uniform(0.3, 1.0)
         outline = rng.random() < 0.6
-        step = "mid" if rng.random() < 0.1 else None
+        step = pick(rng, ["mid", "post"]) if rng.random() < 0.1 else None
         for y, colour, name in zip(ys, colours, names, strict=True):
             ax.fill_between(x, y, color=colour, alpha=alpha, label=name, step=step, linewidth=0)
             if outline:
-                ax.plot(x, y, color=colour, drawstyle="steps-mid" if step else "default")
+                ax.plot(x, y, color=colour, drawstyle=f"steps-{step}" if step else "default")
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(bottom=0)
     time_ticks(ax, rng, x)
@@ -39,7 +46,7 @@ def area(ax, rng, look):
 
 def bars(ax, rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column differ only in direction."""
-    n_series = pick(rng, [1, 1, 1, 2, 2, 3, 4])
+    n_series = pick(rng, [1, 1, 1, 1, 2, 2, 3, 4])
     n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
     values = data.amounts(rng, n_series, n_groups)
     if rng.random() < 0.1:
@@ -66,7 +73,7 @@ def bars(ax, rng, look, horizontal):
 
 
 def stacked_column(ax, rng, look):
-    n_series, n_groups = int(rng.integers(2, 7)), int(rng.integers(3, 13))
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
     values = data.amounts(rng, n_series, n_groups)
     if rng.random() < 0.3:
         values = values / values.sum(axis=0) * 100
@@ -88,7 +95,7 @@ def stacked_column(ax, rng, look):
 def histogram(ax, rng, look):
     n_series = pick(rng, [1, 1, 1, 2, 3])
     samples = data.samples(rng, n_series, 200, 3000)
-    edges = np.histogram_bin_edges(np.concatenate(samples), int(rng.integers(8, 60)))
+    edges = np.histogram_bin_edges(np.concatenate(samples), data.count(rng, 5, 60))
     kind = pick(rng, ["bar", "bar", "bar", "stepfilled", "step"])
     density = rng.random() < 0.3
     shared = {
@@ -131,7 +138,7 @@ def boxplot(ax, rng, look):
         patch_artist=filled,
         showmeans=rng.random() < 0.2,
         showfliers=rng.random() < 0.8,
-        widths=rng.uniform(0.3, 0.8),
+        widths=rng.uniform(0.15, 0.8),
         whis=pick(rng, [1.5, 1.5, (5, 95), (0, 100)]),
     )
     if filled:
@@ -235,12 +242,13 @@ def scatter_plot(ax, rng, look):
 
 
 def line(ax, rng, look):
-    n_series = pick(rng, [1, 1, 2, 2, 3, 4, 5, 6, 8])
-    x = data.time_axis(rng, int(rng.integers(6, 200)))
+    n_series = pick(rng, [1, 1, 1, 2, 2, 3, 4, 5, 6, 8])
+    x = data.time_axis(rng, data.count(rng, 5, 200))
     ys = data.trends(rng, n_series, len(x), positive=rng.random() < 0.8)
     marker = pick(rng, MARKERS[:5]) if len(x) <= 40 and rng.random() < 0.4 else None
     dashed = rng.random() < 0.2
-    drawstyle = "steps-post" if rng.random() < 0.08 else "default"
+    drawstyle = steps(rng, len(x))
+    width = rng.uniform(0.6, 3.5)
     names = text.series_names(rng, n_series)
     for i, (y, colour, name) in enumerate(zip(ys, look.colours(n_series), names, strict=True)):
         linestyle = ["-", "--", ":", "-."][i % 4] if dashed else "-"
@@ -252,6 +260,7 @@ def line(ax, rng, look):
             marker=marker,
             linestyle=linestyle,
             drawstyle=drawstyle,
+            linewidth=width,
             markersize=rng.uniform(3, 7),
         )
     if look.values and n_series == 1 and len(x) <= 12:
@@ -264,6 +273,7 @@ def line(ax, rng, look):
                 ha="center",
                 fontsize="x-small",
             )
+    value_range(ax, rng, ys)
     time_ticks(ax, rng, x)
 
 
@@ -313,7 +323,7 @@ def wedges(ax, rng, look, donut):
 
 
 def heatmap(ax, rng, look):
-    rows, cols = int(rng.integers(3, 16)), int(rng.integers(3, 20))
+    rows, cols = data.count(rng, 2, 16), data.count(rng, 3, 20)
     values = data.grid(rng, rows, cols)
     if rng.random() < 0.5:
         mesh = ax.imshow(values, cmap=look.cmap, aspect=pick(rng, ["auto", "equal"]))
@@ -323,7 +333,7 @@ def heatmap(ax, rng, look):
             values,
             cmap=look.cmap,
             edgecolors=pick(rng, ["face", mpl.rcParams["axes.facecolor"]]),
-            linewidth=rng.uniform(0.5, 2),
+            linewidth=rng.uniform(0.5, 4),
         )
         ax.invert_yaxis()
         centres = np.arange(rows) + 0.5, np.arange(cols) + 0.5
@@ -332,7 +342,7 @@ def heatmap(ax, rng, look):
     category_ticks(ax, rng, "x", text.categories(rng, cols), centres[1])
     if rng.random() < 0.2:
         ax.xaxis.tick_top()
-    if rng.random() < 0.75:
+    if rng.random() < 0.6:
         ax.figure.colorbar(mesh, ax=ax, shrink=rng.uniform(0.6, 1.0))
     if look.values and values.size <= 120:
         fmt = value_format(values) if np.abs(values).max() >= 10 else "{:.2f}"

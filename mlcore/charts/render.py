@@ -12,6 +12,7 @@ from PIL import Image
 from mlcore.charts import CHART_CLASSES, matplotlib_charts, seaborn_charts
 from mlcore.charts.decorate import decorate
 from mlcore.charts.style import random_look
+from mlcore.charts.surround import surround
 from mlcore.charts.text import pick
 
 SEABORN_SHARE = 0.4  # of charts drawn with seaborn where it draws the class
@@ -52,9 +53,15 @@ def render(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
         canvas = FigureCanvasAgg(figure)
         canvas.draw()
         image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+    resample = pick(rng, RESAMPLERS)
+    return fit(surround(fit(image, size, resample), rng), size, resample)
+
+
+def fit(image: Image.Image, size: int, resample) -> Image.Image:
+    """The image scaled to a longest side of size pixels (itself if it has that already)."""
     scale = size / max(image.size)
     new_size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(new_size, pick(rng, RESAMPLERS))
+    return image.resize(new_size, resample)
 
 
 def encode(image: Image.Image, rng: np.random.Generator) -> tuple[bytes, str]:

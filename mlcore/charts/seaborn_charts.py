@@ -9,7 +9,7 @@ import seaborn as sns
 import seaborn.objects as so
 
 from mlcore.charts import data, text
-from mlcore.charts.decorate import category_ticks, label_bars, time_ticks
+from mlcore.charts.decorate import category_ticks, label_bars, steps, time_ticks, value_range
 from mlcore.charts.text import pick
 
 
@@ -60,7 +60,7 @@ def hue_style(rng, look, frame: pd.DataFrame) -> dict:
 
 def area(ax, rng, look):
     n_series = pick(rng, [1, 1, 2, 3, 4])
-    x = data.time_axis(rng, int(rng.integers(8, 120)))
+    x = data.time_axis(rng, data.count(rng, 8, 120))
     ys = data.trends(rng, n_series, len(x))
     names = text.series_names(rng, n_series)
     frame = pd.DataFrame(
@@ -77,14 +77,14 @@ def area(ax, rng, look):
 
 def bars(ax, rng, look, horizontal):
     """Means with error bars, single or grouped; bar and column differ only in direction."""
-    n_series = pick(rng, [1, 1, 2, 3])
+    n_series = pick(rng, [1, 1, 1, 2, 3])
     means = data.amounts(rng, n_series, int(rng.integers(2, 11 if n_series == 1 else 7)))
     frame = long_form(rng, means)
     sns.barplot(
         frame,
         **along(horizontal),
         **hue_style(rng, look, frame),
-        errorbar=pick(rng, [None, None, "sd", "se", ("pi", 50)]),
+        errorbar=pick(rng, [None, None, None, "sd", "se", ("pi", 50)]),
         capsize=pick(rng, [0, 0, 0.1, 0.2]),
         width=rng.uniform(0.5, 0.9),
         saturation=rng.uniform(0.6, 1.0),
@@ -95,7 +95,7 @@ def bars(ax, rng, look, horizontal):
 
 
 def stacked_column(ax, rng, look):
-    n_series, n_groups = int(rng.integers(2, 7)), int(rng.integers(3, 11))
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 11))
     groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
     values = data.amounts(rng, n_series, n_groups).ravel()
     frame = pd.DataFrame(
@@ -125,7 +125,7 @@ def histogram(ax, rng, look):
         frame,
         x="value",
         **colour,
-        bins=int(rng.integers(8, 60)),
+        bins=data.count(rng, 5, 60),
         kde=rng.random() < 0.4,
         element=pick(rng, ["bars", "bars", "step"]),
         multiple=pick(rng, ["layer", "stack", "dodge"]) if n_series > 1 else "layer",
@@ -141,7 +141,7 @@ def boxplot(ax, rng, look):
         frame,
         **along(rng.random() < 0.3),
         **hue_style(rng, look, frame),
-        width=rng.uniform(0.4, 0.9),
+        width=rng.uniform(0.2, 0.9),
         fill=rng.random() < 0.8,
         notch=rng.random() < 0.1,
         showfliers=rng.random() < 0.8,
@@ -236,7 +236,7 @@ def scatter_plot(ax, rng, look):
 
 def line(ax, rng, look):
     n_series = pick(rng, [1, 1, 2, 3, 4, 6, 8])
-    x = data.time_axis(rng, int(rng.integers(6, 120)))
+    x = data.time_axis(rng, data.count(rng, 5, 120))
     ys = data.trends(rng, n_series, len(x), positive=rng.random() < 0.8)
     repeats = 1 if rng.random() < 0.8 else 5  # repeated measurements give an error band
     noise = rng.normal(0, 0.05 * np.abs(ys).mean(), (repeats, *ys.shape))
@@ -259,14 +259,16 @@ def line(ax, rng, look):
         color=look.colours(1)[0],
         marker=pick(rng, ["o", "s", "^", "."]) if len(x) <= 40 and rng.random() < 0.4 else None,
         errorbar=pick(rng, ["sd", "se", ("pi", 80)]) if repeats > 1 else None,
-        linewidth=rng.uniform(1, 3),
+        linewidth=rng.uniform(0.6, 3.5),
+        drawstyle=steps(rng, len(x)),
         ax=ax,
     )
+    value_range(ax, rng, ys)
     time_ticks(ax, rng, x)
 
 
 def heatmap(ax, rng, look):
-    rows, cols = int(rng.integers(3, 16)), int(rng.integers(3, 20))
+    rows, cols = data.count(rng, 2, 16), data.count(rng, 3, 20)
     values = data.grid(rng, rows, cols)
     frame = pd.DataFrame(
         values, index=text.categories(rng, rows), columns=text.categories(rng, cols)
@@ -277,9 +279,9 @@ def heatmap(ax, rng, look):
         annot=look.values and values.size <= 120,
         fmt=".0f" if np.abs(values).max() >= 10 else ".2f",
         annot_kws={"fontsize": "xx-small"},
-        linewidths=pick(rng, [0, 0, 0.5, 1, 2]),
+        linewidths=pick(rng, [0, 0, 0.5, 1, 2, 4]),
         linecolor=mpl.rcParams["axes.facecolor"],
-        cbar=rng.random() < 0.8,
+        cbar=rng.random() < 0.6,
         square=rng.random() < 0.3,
         center=0 if values.min() < 0 < values.max() and rng.random() < 0.5 else None,
         ax=ax,

@@ -87,7 +87,7 @@ def random_look(rng: np.random.Generator, size: int) -> Look:
         },
         title=text.title(rng) if rng.random() < 0.6 else None,
         axis_labels=rng.random() < 0.6,
-        legend=rng.random() < 0.8,
+        legend=rng.random() < 0.65,
         values=rng.random() < 0.35,
         notes=rng.random() < 0.25,
     )
@@ -135,8 +135,13 @@ def overrides(rng: np.random.Generator) -> dict:
         rc["axes.grid"] = rng.random() < 0.5
         rc["axes.grid.axis"] = pick(rng, ["both", "x", "y"])
         rc["grid.linestyle"] = pick(rng, ["-", "--", ":"])
-    if rng.random() < 0.4:
+    spines = rng.random()
+    if spines < 0.5:
         rc["axes.spines.top"] = rc["axes.spines.right"] = False
+    if spines < 0.15:
+        rc["axes.spines.left"] = False
+    if spines < 0.05:
+        rc["axes.spines.bottom"] = False
     if rng.random() < 0.04:
         rc["path.sketch"] = (rng.uniform(0.5, 2), rng.uniform(50, 150), rng.uniform(1, 3))
     theme = rng.random()

@@ -3,11 +3,12 @@ import re
 import numpy as np
 import pytest
 from django.core.management import call_command
-from PIL import Image
+from PIL import Image, ImageDraw
 
-from mlcore.charts import CHART_CLASSES, text
+from mlcore.charts import CHART_CLASSES, data, text
 from mlcore.charts.dataset import make_chart_dataset
 from mlcore.charts.render import draw_chart
+from mlcore.charts.surround import on_page, photographed
 
 SIZE = 96
 SEED = 7
@@ -71,6 +72,22 @@ def test_titles_never_give_the_chart_class_away():
     for title in titles:
         found = [word for word in GIVEAWAYS if word in title.lower()]
         assert not found, f"{title!r} contains {found}"
+
+
+def test_pages_and_photos_show_the_chart_in_a_larger_picture():
+    chart = Image.new("RGB", (160, 100), "white")
+    ImageDraw.Draw(chart).rectangle((20, 20, 60, 90), fill="navy")
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        for framed in (on_page(chart, rng), photographed(chart, rng)):
+            assert framed.mode == "RGB"
+            assert framed.width > chart.width and framed.height > chart.height
+
+
+def test_counts_spread_over_their_whole_range():
+    rng = np.random.default_rng(0)
+    counts = {data.count(rng, 5, 60) for _ in range(2000)}
+    assert counts == set(range(5, 60))
 
 
 def test_the_command_writes_one_folder_of_files_per_class(tmp_path):

@@ -29,6 +29,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--input-size", type=int, help="pixels (default: the backbone's)")
         parser.add_argument("--no-augment", action="store_true")
+        parser.add_argument(
+            "--augment-copies",
+            type=int,
+            default=3,
+            metavar="N",
+            help="augmented copies of each training image for a frozen backbone's head",
+        )
         parser.add_argument("--fit", choices=["letterbox", "crop", "stretch"], default="letterbox")
         parser.add_argument("--val-fraction", type=float, default=datasets.VAL_FRACTION)
         parser.add_argument("--test-fraction", type=float, default=datasets.TEST_FRACTION)
@@ -60,6 +67,7 @@ class Command(BaseCommand):
                 epochs=options["epochs"],
                 fine_tune=options["fine_tune"],
                 augment=not options["no_augment"],
+                augment_copies=options["augment_copies"],
                 fit=options["fit"],
                 input_size=options["input_size"],
                 seed=options["seed"],
