@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import settings
+
+from tests.live_site import LiveSite
+from tests.pictures import draw_shapes
 
 
 @dataclass
@@ -93,3 +97,65 @@ def local_server():
     yield holder["server"]
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def shapes_dir(tmp_path_factory):
+    return draw_shapes(tmp_path_factory.mktemp("shapes"))
+
+
+@pytest.fixture(scope="session")
+def trained_shapes(shapes_dir):
+    """A small EfficientNet-Lite0 head trained once for the session, saved under MODELS_DIR."""
+    from mlcore import classifier_store, datasets, training
+
+    dataset = datasets.scan(shapes_dir, seed=0)
+    result = training.train(dataset, input_size=96, epochs=15, augment_copies=1, seed=0)
+    directory = classifier_store.save(result, settings.MODELS_DIR / "classifiers/shapes/test")
+    return result, directory
+
+
+@pytest.fixture(scope="session")
+def trained_names_model():
+    """A tiny GRU trained once for the session on the first 200 bundled names."""
+    from mlcore.names import gru
+    from mlcore.names.store import save
+    from namegen.namelist import BUNDLED_NAMES, read_names
+
+    model = gru.train(read_names(BUNDLED_NAMES)[:200], units=32, epochs=3, seed=1)
+    save(model, settings.MODELS_DIR / "namegen" / "test")
+    return model
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """The site's static files collected once, as `run.sh` does, for sites under gunicorn."""
+    root = tmp_path_factory.mktemp("static")
+    LiveSite.prepare(root / "data", static_root=root / "files").manage(
+        "collectstatic", "--noinput", "-v0"
+    )
+    return root / "files"
+
+
+@pytest.fixture
+def start_site(tmp_path, trained_shapes, trained_names_model, collected_static):
+    """Starts the real site under gunicorn with the tiny shapes classifier and name generator.
+
+    Keyword arguments: env (extra environment variables) and models=False for a site without them.
+    """
+    sites = []
+
+    def start(env=None, models=True):
+        site = LiveSite.prepare(
+            tmp_path / f"site{len(sites)}",
+            shapes=trained_shapes if models else None,
+            names_dir=settings.MODELS_DIR / "namegen" / "test" if models else None,
+            static_root=collected_static,
+            env=env,
+        )
+        sites.append(site)
+        return site.start()
+
+    yield start
+    for site in sites:
+        site.stop()

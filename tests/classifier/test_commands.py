@@ -5,8 +5,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 
 from classifier.models import ImageClassifier
-
-from .conftest import draw_shapes
+from tests.pictures import draw_shapes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,19 +1,6 @@
 import pytest
-from django.conf import settings
 
-from mlcore.names.store import save
 from namegen.models import NameModelVersion
-from namegen.namelist import BUNDLED_NAMES, read_names
-
-
-@pytest.fixture(scope="session")
-def trained_names_model():
-    """A tiny GRU trained once for the session on the first 200 bundled names."""
-    from mlcore.names import gru
-
-    model = gru.train(read_names(BUNDLED_NAMES)[:200], units=32, epochs=3, seed=1)
-    save(model, settings.MODELS_DIR / "namegen" / "test")
-    return model
 
 
 @pytest.fixture

@@ -1,0 +1,147 @@
+"""The real site under gunicorn on 127.0.0.1, on a fresh data directory, for end-to-end tests.
+
+Each site gets its own database, uploads and models, the tiny models trained once per session,
+and quote providers pointing at a closed port unless a test points them somewhere else.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLOSED_PORT_URL = "http://127.0.0.1:9"
+
+REGISTER_SHAPES = """
+from classifier.models import ImageClassifier, ModelVersion
+c = ImageClassifier.objects.create(slug="shapes", title="Shapes", description="Coloured shapes.")
+ModelVersion.objects.create(
+    classifier=c, number=1, backbone={backbone!r}, input_size={input_size},
+    labels={labels!r}, metrics={metrics!r}, dataset_summary={summary!r},
+    artifact_path="classifiers/shapes/v1", training_seconds=1,
+).activate()
+"""
+REGISTER_NAMES = """
+from namegen.models import NameModelVersion
+NameModelVersion.objects.create(
+    number=1, directory="namegen/v1", units=32, train_size=200, val_nll=2.5,
+    bigram_val_nll=2.7, training_seconds=1,
+).activate()
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not listen on port {port} within {seconds} s")
+
+
+@dataclass
+class LiveSite:
+    url: str
+    env: dict
+    data_dir: Path
+    process: subprocess.Popen | None = None
+
+    @classmethod
+    def prepare(cls, data_dir, *, shapes=None, names_dir=None, static_root=None, env=None):
+        """A migrated data directory with the given models registered and active."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        site_env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "heroproject.settings",
+            "DJANGO_SECRET_KEY": "live-site-test-key-" + "x" * 40,
+            "DJANGO_HTTPS": "0",
+            "HEROPROJECT_DATA_DIR": str(data_dir),
+            "ZENQUOTES_URL": CLOSED_PORT_URL,
+            "QUOTABLE_URL": CLOSED_PORT_URL,
+            "QUOTES_AUTO_REFILL": "0",
+            "GUNICORN_WORKERS": "2",
+            "GUNICORN_THREADS": "4",
+            **({"DJANGO_STATIC_ROOT": str(static_root)} if static_root else {}),
+            **(env or {}),
+        }
+        site = cls(url="", env=site_env, data_dir=data_dir)
+        site.manage("migrate", "-v0")
+        site.manage("createcachetable")
+        site.manage("refresh_quotes")
+        if shapes is not None:
+            result, directory = shapes
+            shutil.copytree(directory, data_dir / "models/classifiers/shapes/v1")
+            site.shell(
+                REGISTER_SHAPES.format(
+                    backbone=result.backbone,
+                    input_size=result.input_size,
+                    labels=result.labels,
+                    metrics=result.metrics,
+                    summary=result.dataset.summary(),
+                )
+            )
+        if names_dir is not None:
+            shutil.copytree(names_dir, data_dir / "models/namegen/v1")
+            site.shell(REGISTER_NAMES)
+        return site
+
+    def manage(self, *args, check=True):
+        """Runs manage.py against this site's data; returns its standard output."""
+        completed = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if check and completed.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{completed.stderr}")
+        return completed.stdout
+
+    def shell(self, code):
+        """Runs Python in `manage.py shell`; returns the last line it printed."""
+        lines = self.manage("shell", "-c", code).strip().splitlines()
+        return lines[-1] if lines else ""
+
+    def start(self):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        log = (self.data_dir / "gunicorn.log").open("ab")
+        command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+        self.process = subprocess.Popen(
+            [*command, "--bind", f"127.0.0.1:{port}", "heroproject.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        wait_for_port(port, self.process)
+        return self
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self):
+        path = self.data_dir / "gunicorn.log"
+        return path.read_text(errors="replace") if path.exists() else ""
