@@ -130,5 +130,7 @@ def load(directory: str | os.PathLike) -> Predictor:
         and session.feature_map["shape"][-1] == kernel.shape[0]
     ):
         raise ModelLoadError(f"{directory}: the model, head.npz and labels.json do not match.")
-    predictor.predict(np.zeros((1, size, size, 3), dtype=np.float32))
+    probabilities, _ = predictor.predict(np.full((1, size, size, 3), 128, dtype=np.float32))
+    if not np.all(np.isfinite(probabilities)):
+        raise ModelLoadError(f"{directory / TFLITE_MODEL} gives non-finite outputs (damaged).")
     return predictor

@@ -2,6 +2,7 @@
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -137,17 +138,14 @@ def collected_static(tmp_path_factory):
     return root / "files"
 
 
-@pytest.fixture
-def start_site(tmp_path, trained_shapes, trained_names_model, collected_static):
-    """Starts the real site under gunicorn with the tiny shapes classifier and name generator.
-
-    Keyword arguments: env (extra environment variables) and models=False for a site without them.
-    """
+@contextmanager
+def site_starter(root, trained_shapes, collected_static):
+    """A function starting sites in folders under root; they all stop when the block ends."""
     sites = []
 
     def start(env=None, models=True):
         site = LiveSite.prepare(
-            tmp_path / f"site{len(sites)}",
+            root / f"site{len(sites)}",
             shapes=trained_shapes if models else None,
             names_dir=settings.MODELS_DIR / "namegen" / "test" if models else None,
             static_root=collected_static,
@@ -156,6 +154,25 @@ def start_site(tmp_path, trained_shapes, trained_names_model, collected_static):
         sites.append(site)
         return site.start()
 
-    yield start
-    for site in sites:
-        site.stop()
+    try:
+        yield start
+    finally:
+        for site in sites:
+            site.stop()
+
+
+@pytest.fixture
+def start_site(tmp_path, trained_shapes, trained_names_model, collected_static):
+    """Starts the real site under gunicorn with the tiny shapes classifier and name generator.
+
+    Keyword arguments: env (extra environment variables) and models=False for a site without them.
+    """
+    with site_starter(tmp_path, trained_shapes, collected_static) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def start_module_site(tmp_path_factory, trained_shapes, trained_names_model, collected_static):
+    """start_site for sites that all the tests of a module share."""
+    with site_starter(tmp_path_factory.mktemp("sites"), trained_shapes, collected_static) as start:
+        yield start

@@ -1,7 +1,8 @@
 """The real site under gunicorn on 127.0.0.1, on a fresh data directory, for end-to-end tests.
 
-Each site gets its own database, uploads and models, the tiny models trained once per session,
-and quote providers pointing at a closed port unless a test points them somewhere else.
+Each site gets its own database (SQLite unless `env` names another; DATABASE_URL and REDIS_URL are
+not inherited from the environment), cache, uploads and models, the tiny models trained once per
+session, and quote providers pointing at a closed port unless a test points them somewhere else.
 """
 
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOSED_PORT_URL = "http://127.0.0.1:9"
+SHARED_STATE_VARIABLES = {"DATABASE_URL", "REDIS_URL"}  # not inherited: pass them in env
 
 REGISTER_SHAPES = """
 from classifier.models import ImageClassifier, ModelVersion
@@ -65,7 +67,8 @@ class LiveSite:
         """A migrated data directory with the given models registered and active."""
         data_dir.mkdir(parents=True, exist_ok=True)
         site_env = {
-            **os.environ,
+            # Whatever the environment says, each site has its own database and cache.
+            **{k: v for k, v in os.environ.items() if k not in SHARED_STATE_VARIABLES},
             "DJANGO_SETTINGS_MODULE": "heroproject.settings",
             "DJANGO_SECRET_KEY": "live-site-test-key-" + "x" * 40,
             "DJANGO_HTTPS": "0",
@@ -73,6 +76,8 @@ class LiveSite:
             "ZENQUOTES_URL": CLOSED_PORT_URL,
             "QUOTABLE_URL": CLOSED_PORT_URL,
             "QUOTES_AUTO_REFILL": "0",
+            "RATELIMIT_CLASSIFY": "0",  # end-to-end tests post more than a visitor
+            "RATELIMIT_NAMES": "0",
             "GUNICORN_WORKERS": "2",
             "GUNICORN_THREADS": "4",
             **({"DJANGO_STATIC_ROOT": str(static_root)} if static_root else {}),
@@ -145,3 +150,7 @@ class LiveSite:
     def log(self):
         path = self.data_dir / "gunicorn.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def log_tail(self, lines=40):
+        """The end of the gunicorn log, for assertion messages."""
+        return "gunicorn log (tail):\n" + "\n".join(self.log().splitlines()[-lines:])

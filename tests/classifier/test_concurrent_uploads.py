@@ -1,18 +1,57 @@
 """32 uploads at once through the real server (gunicorn, several workers): all stored.
 
-SQLite by default; the same test runs against PostgreSQL when DATABASE_URL points at one.
+SQLite always; PostgreSQL too when DATABASE_URL points at a PostgreSQL server, in a database made
+for the run and dropped after it (the URL's user must be allowed to create databases).
 """
 
+import os
+import uuid
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
+import pytest
 import requests
 
 UPLOADS = 32
 COUNT = "from classifier.models import Prediction; print(Prediction.objects.count())"
+VENDOR = "from django.db import connection; print(connection.vendor)"
+POSTGRES_SCHEMES = {"postgres", "postgresql"}
 
 
-def test_32_concurrent_uploads_all_succeed_and_are_stored(start_site, shapes_dir):
-    site = start_site(env={"GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "4"})
+@pytest.fixture
+def database_url(request):
+    """The DATABASE_URL of a fresh database for the site, or None for its own SQLite file."""
+    if request.param == "sqlite":
+        yield None
+        return
+    server = os.environ.get("DATABASE_URL", "")
+    if urlsplit(server).scheme not in POSTGRES_SCHEMES:
+        reason = "it names another database" if server else "it is unset"
+        pytest.skip(
+            "PostgreSQL runs need DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/DB, a user who "
+            f"may create databases ({reason})"
+        )
+    import psycopg
+    from psycopg import sql
+
+    name = f"heroproject_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlsplit(server)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_32_concurrent_uploads_all_succeed_and_are_stored(database_url, start_site, shapes_dir):
+    env = {"GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "4"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    site = start_site(env=env)
     pictures = sorted(shapes_dir.rglob("*.png"))
     images = [pictures[i % len(pictures)] for i in range(UPLOADS)]
 
@@ -28,3 +67,4 @@ def test_32_concurrent_uploads_all_succeed_and_are_stored(start_site, shapes_dir
     ids = {r.json()["prediction_id"] for r in responses}
     assert len(ids) == UPLOADS
     assert site.shell(COUNT) == str(UPLOADS)
+    assert site.shell(VENDOR) == ("postgresql" if database_url else "sqlite")

@@ -12,6 +12,7 @@ from PIL import Image
 
 from mlcore import classifier_store, datasets, export, runtime, training
 from mlcore.runtime import ModelLoadError
+from tests.model_damage import fill_weights_with_nan, truncate
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = {"scratch": 32, "efficientnet_lite0": 96}  # backbone -> input size
@@ -112,11 +113,6 @@ def overwrite(name, content):
     return lambda directory: (directory / name).write_bytes(content)
 
 
-def truncate(directory):
-    model = directory / "model.tflite"
-    model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])
-
-
 def change_input_size(directory):
     path = directory / "preprocessing.json"
     settings = json.loads(path.read_text())
@@ -131,6 +127,7 @@ def change_input_size(directory):
         overwrite("model.tflite", b""),
         overwrite("model.tflite", b"PK\x03\x04 not a flatbuffer" * 10),
         truncate,
+        fill_weights_with_nan,
         overwrite("labels.json", b'["dark", '),
         overwrite("labels.json", b'["dark", "light", "grey"]'),
         change_input_size,
@@ -141,6 +138,7 @@ def change_input_size(directory):
         "empty model",
         "corrupt model",
         "truncated model",
+        "NaN weights",
         "broken json",
         "labels mismatch",
         "size mismatch",
