@@ -21,7 +21,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["classifier"].queryset = ImageClassifier.objects.filter(
             active_version__isnull=False
-        )
+        ).select_related("active_version")
 
 
 class FeedbackForm(forms.Form):

@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import io
+import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -21,6 +23,10 @@ EXTENSIONS = {
     "BMP": "bmp",
     "TIFF": "tif",
 }
+logger = logging.getLogger(__name__)
+# One thread per process writes the files of API predictions after the answer has gone; at a
+# worker's exit Python waits for it to finish the queue.
+file_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prediction-files")
 OWN_PREDICTIONS = "own_predictions"  # session key: the predictions this visitor made
 OWN_PREDICTIONS_KEPT = 100
 
@@ -31,21 +37,22 @@ def client_hash(request):
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def store_file(folder, extension, data):
-    return default_storage.save(upload_name(folder, extension), ContentFile(data))
-
-
 def record(classifier, classification, data, latency_ms, client=""):
-    """Save a prediction with its thumbnail, activation map and (when kept) the original."""
-    thumbnail = images.thumbnail_jpeg(classification.image)
+    """Save a prediction's row; returns it and a function that writes its files.
+
+    The files (a thumbnail and, when kept, the original) are named in the row at once and written
+    when the caller calls the function: before a page that shows the thumbnail, or after the
+    response for the API, whose answer does not need them.
+    """
+    thumbnail = upload_name("thumbnails", "jpg")
     original = ""
     if settings.PREDICTIONS_KEEP_ORIGINALS:
         extension = EXTENSIONS.get(Image.open(io.BytesIO(data)).format, "bin")
-        original = store_file("originals", extension, data)
-    return Prediction.objects.create(
+        original = upload_name("originals", extension)
+    prediction = Prediction.objects.create(
         classifier=classifier,
         version=classification.version,
-        thumbnail=store_file("thumbnails", "jpg", thumbnail),
+        thumbnail=thumbnail,
         activation=classification.activation(),
         original=original,
         sha256=images.sha256(data),
@@ -57,6 +64,23 @@ def record(classifier, classification, data, latency_ms, client=""):
         latency_ms=round(latency_ms, 2),
         client=client,
     )
+
+    def write_files():
+        default_storage.save(thumbnail, ContentFile(images.thumbnail_jpeg(classification.image)))
+        if original:
+            default_storage.save(original, ContentFile(data))
+
+    return prediction, write_files
+
+
+def write_in_background(write_files):
+    """Queue a prediction's files for the writer thread; a failure is logged, the row stays."""
+
+    def log_failure(future):
+        if future.exception() is not None:
+            logger.error("Could not write a prediction's files", exc_info=future.exception())
+
+    file_writer.submit(write_files).add_done_callback(log_failure)
 
 
 def remember(session, prediction):

@@ -81,6 +81,7 @@ def active_version(classifier: ImageClassifier) -> ModelVersion:
             f"The classifier '{classifier.slug}' has no trained model yet: an operator runs "
             f"`python manage.py train_classifier {classifier.slug} --data DIR`."
         )
+    version.classifier = classifier  # the same row: spares a query per classification
     return version
 
 
@@ -98,6 +99,8 @@ def classify(classifier: ImageClassifier, source) -> Classification:
     image = images.read_image(source, size=model.input_size)
     pixels = images.to_array(image, model.input_size, model.fit)
     probabilities, feature_maps = model.predict(pixels[None])
+    if not np.all(np.isfinite(probabilities)):
+        raise ClassifierUnavailable(f"The model of {version} gave no valid answer: it is damaged.")
     return Classification(
         version=version,
         image=image,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from heroproject import ratelimits
 from mlcore.images import ImageError
 from mlcore.model_files import CONFUSION, CURVES
 
@@ -31,7 +32,10 @@ def too_large_message():
 
 
 def run_classifier(request, classifier, upload):
-    """Classify an uploaded file and store the prediction; RejectedUpload says why not."""
+    """Classify an uploaded file and save the prediction; RejectedUpload says why not.
+
+    Returns the prediction and the function that writes its files (see predictions.record).
+    """
     data = upload.read()
     started = time.perf_counter()
     try:
@@ -47,20 +51,24 @@ def run_classifier(request, classifier, upload):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimits.limit(ratelimits.CLASSIFY, methods=["POST"])
 def home(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     status, problem = 200, ""
     if request.method == "POST":
-        if getattr(request, "upload_too_large", False):
+        if request.limited:
+            status, problem = 429, ratelimits.message(request)
+        elif getattr(request, "upload_too_large", False):
             status, problem = 413, too_large_message()
         elif form.is_valid():
             try:
-                prediction = run_classifier(
+                prediction, write_files = run_classifier(
                     request, form.cleaned_data["classifier"], form.cleaned_data["image"]
                 )
             except RejectedUpload as rejected:
                 status, problem = rejected.status, str(rejected)
             else:
+                write_files()  # the result shows the thumbnail
                 predictions.remember(request.session, prediction)
                 if not request.htmx:
                     return redirect(prediction)
@@ -167,9 +175,12 @@ def plot(request, slug, number, name):
 
 @csrf_exempt
 @require_POST
+@ratelimits.limit(ratelimits.CLASSIFY)
 def api_classify(request, slug):
     """For scripts: multipart field `image`; answers JSON, errors too."""
-    classifier = ImageClassifier.objects.filter(slug=slug).first()
+    if request.limited:  # before the upload is parsed
+        return JsonResponse({"error": ratelimits.message(request)}, status=429)
+    classifier = ImageClassifier.objects.select_related("active_version").filter(slug=slug).first()
     if classifier is None:
         return JsonResponse({"error": f"There is no classifier '{slug}'."}, status=404)
     upload = request.FILES.get("image")  # parses the body, stopping at the size limit
@@ -178,9 +189,10 @@ def api_classify(request, slug):
     if upload is None:
         return JsonResponse({"error": "Send the image as the multipart field 'image'."}, status=400)
     try:
-        prediction = run_classifier(request, classifier, upload)
+        prediction, write_files = run_classifier(request, classifier, upload)
     except RejectedUpload as rejected:
         return JsonResponse({"error": str(rejected)}, status=rejected.status)
+    predictions.write_in_background(write_files)  # the answer does not need them
     return JsonResponse(
         {
             "label": prediction.label,

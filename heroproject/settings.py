@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_ratelimit",  # only its system checks; the limits are in heroproject/ratelimits.py
     "classifier",
     "namegen",
     "quotes",
@@ -199,3 +200,35 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+
+# Rate limits per client on the views that run a model (heroproject/ratelimits.py):
+# COUNT/PERIOD such as "20/m" or "100/5m"; "" or "0" turns a limit off. Over it: 429 + Retry-After.
+# Classifying costs 25-40 ms of CPU and stores a thumbnail and the original: 20 a minute is far
+# more than a person picking images needs, and keeps one script to a fraction of a core. Names
+# cost 1-2 ms: 60 a minute leaves room for scripts calling the API once per name.
+def env_rate(name, default):
+    from heroproject.ratelimits import parse_rate
+
+    value = os.environ.get(name, default)
+    try:
+        parse_rate(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+    return value
+
+
+RATELIMIT_CLASSIFY = env_rate("RATELIMIT_CLASSIFY", "20/m")
+RATELIMIT_NAMES = env_rate("RATELIMIT_NAMES", "60/m")
+RATELIMIT_IP_META_KEY = "heroproject.ratelimits.client_ip"
+# The client is REMOTE_ADDR; behind a proxy, the last X-Forwarded-For entry (the proxy's own).
+RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY", False)
+# A cache failure lets requests through rather than refusing every visitor.
+RATELIMIT_FAIL_OPEN = True
+# django-ratelimit wants a cache with an atomic increment. Django's own RedisCache has one (INCR)
+# but is not on the library's list (W001). The database cache (E003) reads and writes the count
+# in two steps, so under heavy concurrency a few requests may go uncounted: good enough for a
+# limit meant to stop one client hogging the site; set REDIS_URL for exact counts.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")

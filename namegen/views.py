@@ -2,6 +2,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from heroproject import ratelimits
 from mlcore.names.vocabulary import UnknownCharacters
 
 from .forms import NameForm
@@ -24,11 +25,14 @@ def generate(form):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimits.limit(ratelimits.NAMES, methods=["POST"])
 def names(request):
     form = NameForm(request.POST or None, initial=NameForm.DEFAULTS)
     context = {"form": form, "names": None, "problem": ""}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.limited:
+        context["problem"], status = ratelimits.message(request), 429
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 context["names"] = generate(form)
@@ -43,7 +47,10 @@ def names(request):
 
 
 @require_GET
+@ratelimits.limit(ratelimits.NAMES)
 def api_names(request):
+    if request.limited:
+        return JsonResponse({"error": ratelimits.message(request)}, status=429)
     form = NameForm({**NameForm.DEFAULTS, **request.GET.dict()})
     if not form.is_valid():
         return JsonResponse({"error": form.error_text()}, status=400)

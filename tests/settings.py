@@ -20,3 +20,8 @@ for provider in QUOTES_PROVIDERS:  # noqa: F405
     if "base_url" in provider["OPTIONS"]:
         provider["OPTIONS"]["base_url"] = "http://127.0.0.1:9"
 QUOTES_AUTO_REFILL = False
+
+# No rate limits unless a test turns one on (tests/classifier/test_rate_limit.py): the suite posts
+# far more than a visitor would.
+RATELIMIT_CLASSIFY = ""
+RATELIMIT_NAMES = ""

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from classifier import predictions
 from classifier.models import ImageClassifier, ModelVersion, Prediction
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +186,19 @@ def test_api_classify(client, shapes_classifier, shapes_dir):
     assert body["label"] == max(body["probabilities"], key=body["probabilities"].get)
     assert body["model_version"] == 1 and Prediction.objects.get().pk == body["prediction_id"]
     assert "sessionid" not in response.cookies
+
+
+def test_api_prediction_files_are_written_after_the_answer(
+    admin_client, shapes_classifier, shapes_dir
+):
+    data = red_circle(shapes_dir)
+    response = admin_client.post("/api/classify/shapes", {"image": upload(data)})
+    prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
+    predictions.file_writer.submit(lambda: None).result(timeout=30)  # the queue before it is done
+    assert prediction.original.read() == data
+    assert Image.open(prediction.thumbnail.open()).format == "JPEG"
+    thumbnail = admin_client.get(f"/predictions/{prediction.pk}/thumbnail.jpg")
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
 
 
 def test_api_needs_no_csrf_token(shapes_classifier, shapes_dir):
