@@ -180,8 +180,9 @@ def api_classify(request, slug):
     """For scripts: multipart field `image`; answers JSON, errors too."""
     if request.limited:  # before the upload is parsed
         return JsonResponse({"error": ratelimits.message(request)}, status=429)
-    classifier = ImageClassifier.objects.select_related("active_version").filter(slug=slug).first()
-    if classifier is None:
+    try:
+        classifier = ImageClassifier.objects.select_related("active_version").get(slug=slug)
+    except ImageClassifier.DoesNotExist:
         return JsonResponse({"error": f"There is no classifier '{slug}'."}, status=404)
     upload = request.FILES.get("image")  # parses the body, stopping at the size limit
     if getattr(request, "upload_too_large", False):

@@ -82,7 +82,7 @@ def read_image(
         if size and image.format in ("JPEG", "MPO"):
             image.draft("RGB", (size, size))
         image.load()
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)
         return to_rgb(image)
     # Pillow's decoders raise many exception types on malformed data; all mean the same here.
     except Exception as exc:
@@ -130,7 +130,7 @@ def to_rgb(image: Image.Image) -> Image.Image:
         background = Image.new("RGB", rgba.size, WHITE)
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def to_array(image: Image.Image, size: int = 224, fit: str = "letterbox") -> np.ndarray:
@@ -141,7 +141,7 @@ def to_array(image: Image.Image, size: int = 224, fit: str = "letterbox") -> np.
     """
     if fit not in FITS:
         raise ValueError(f"fit must be one of {FITS}, not {fit!r}")
-    image = to_rgb(image) if image.mode != "RGB" else image
+    image = to_rgb(image)
     width, height = image.size
     if fit == "stretch":
         square = image.resize((size, size), RESAMPLE, reducing_gap=REDUCING_GAP)
