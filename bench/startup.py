@@ -17,7 +17,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from classify import free_port, rss_mb, start, stop, test_images
+from classify import free_port, rss_mb, scratch_data, start, stop, test_images
 
 
 def cold_start(slug, image):
@@ -28,20 +28,21 @@ def cold_start(slug, image):
         "GUNICORN_WORKERS": "1",
         "GUNICORN_PRELOAD": "0",
     }
-    started = time.perf_counter()
-    server = start("heroproject.wsgi", port, env, poll=0.01)
-    try:
-        name, data = image
-        response = requests.post(
-            f"http://127.0.0.1:{port}/api/classify/{slug}",
-            files={"image": (name, data)},
-            timeout=60,
-        )
-        elapsed = time.perf_counter() - started
-        response.raise_for_status()
-        return elapsed, rss_mb(server)[0]
-    finally:
-        stop(server)
+    with scratch_data() as data:
+        started = time.perf_counter()
+        server = start("heroproject.wsgi", port, {**env, **data}, poll=0.01)
+        try:
+            name, image_data = image
+            response = requests.post(
+                f"http://127.0.0.1:{port}/api/classify/{slug}",
+                files={"image": (name, image_data)},
+                timeout=60,
+            )
+            elapsed = time.perf_counter() - started
+            response.raise_for_status()
+            return elapsed, rss_mb(server)[0]
+        finally:
+            stop(server)
 
 
 def main():
