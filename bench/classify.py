@@ -58,6 +58,26 @@ def free_port():
         return s.getsockname()[1]
 
 
+def add_limits_option(parser):
+    parser.add_argument(
+        "--limits",
+        default="0",
+        help="rate limit for classify and names, e.g. 1000000/m to count without refusing "
+        "(the limiter's cost); default 0: off (every request here comes from one address)",
+    )
+
+
+def site_env(limits="0"):
+    """The site's environment in a benchmark: plain HTTP, no quote refills from the network."""
+    return {
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" * 10),
+        "RATELIMIT_CLASSIFY": limits,
+        "RATELIMIT_NAMES": limits,
+        "QUOTES_AUTO_REFILL": "0",
+    }
+
+
 @contextmanager
 def scratch_data():
     """Environment for a site that reads this checkout's database and models, writes elsewhere.
@@ -213,18 +233,9 @@ def main():
     parser.add_argument("--slug", default="charts")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--skip-baseline", action="store_true")
-    parser.add_argument(
-        "--limits",
-        default="0",
-        help="rate limit for classify, e.g. 1000000/m to count without refusing (the limiter's "
-        "cost); default 0: off (every request here comes from one address)",
-    )
+    add_limits_option(parser)
     options = parser.parse_args()
-    env = {
-        "DJANGO_HTTPS": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" * 10),
-        "RATELIMIT_CLASSIFY": options.limits,
-    }
+    env = site_env(options.limits)
     os.environ.update(env)
     images = test_images()
     version, model = in_process_model(options.slug)

@@ -24,7 +24,16 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from classify import free_port, rss_mb, scratch_data, start, stop, test_images
+from classify import (
+    add_limits_option,
+    free_port,
+    rss_mb,
+    scratch_data,
+    site_env,
+    start,
+    stop,
+    test_images,
+)
 
 # (name, weight in percent): a visit is mostly pages, one upload per visit or so, the name
 # generator as the second attraction, the quote widget's "New quote" button, and static files
@@ -150,20 +159,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", default="8,32", help="comma-separated client counts")
     parser.add_argument("--warm-up", type=float, default=3, help="seconds before measuring")
-    parser.add_argument(
-        "--limits",
-        default="0",
-        help="rate limit for classify and names, e.g. 1000000/m to count without refusing "
-        "(the limiter's cost); default 0: off",
-    )
+    add_limits_option(parser)
     options = parser.parse_args()
-    env = {
-        "DJANGO_HTTPS": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" * 10),
-        "RATELIMIT_CLASSIFY": options.limits,  # off by default: every client is 127.0.0.1
-        "RATELIMIT_NAMES": options.limits,
-        "QUOTES_AUTO_REFILL": "0",  # no background refill from the network during the run
-    }
+    env = site_env(options.limits)
     images = test_images()
     print(f"machine: {os.cpu_count()} cores; load average before: {load_average()}")
     print(f"rate limits: {options.limits}")

@@ -7,7 +7,6 @@ posts one image as soon as the port answers, and reads the worker's RSS afterwar
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -17,17 +16,12 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from classify import free_port, rss_mb, scratch_data, start, stop, test_images
+from classify import free_port, rss_mb, scratch_data, site_env, start, stop, test_images
 
 
 def cold_start(slug, image):
     port = free_port()
-    env = {
-        "DJANGO_HTTPS": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" * 10),
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_PRELOAD": "0",
-    }
+    env = {**site_env(), "GUNICORN_WORKERS": "1", "GUNICORN_PRELOAD": "0"}
     with scratch_data() as data:
         started = time.perf_counter()
         server = start("heroproject.wsgi", port, {**env, **data}, poll=0.01)
