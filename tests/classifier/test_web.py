@@ -207,6 +207,17 @@ def test_api_needs_no_csrf_token(shapes_classifier, shapes_dir):
     assert response.status_code == 200
 
 
+def test_feedback_needs_a_csrf_token(client, shapes_classifier, shapes_dir):
+    post(client, red_circle(shapes_dir))
+    prediction = Prediction.objects.get()
+    enforcing = Client(enforce_csrf_checks=True)
+    enforcing.cookies = client.cookies  # the same visitor, who owns the prediction
+    response = enforcing.post(f"/predictions/{prediction.pk}/feedback", {"verdict": "correct"})
+    assert response.status_code == 403
+    prediction.refresh_from_db()
+    assert prediction.feedback == ""
+
+
 def test_the_page_form_needs_a_csrf_token(shapes_classifier, shapes_dir):
     client = Client(enforce_csrf_checks=True)
     assert post(client, red_circle(shapes_dir)).status_code == 403
