@@ -26,6 +26,16 @@ class RejectedUpload(Exception):
         self.status = status
 
 
+def discard_body(request):
+    """Read the rest of what the client sent, unparsed, before answering without it.
+
+    gunicorn drains at most 64 KB of an unread body and then closes the keep-alive connection
+    without saying so: the client's next request on it would fail.
+    """
+    while request.read(64 * 1024):
+        pass
+
+
 def too_large_message():
     megabytes = settings.CLASSIFIER_MAX_UPLOAD_BYTES / 1024 / 1024
     return f"The file is larger than {megabytes:g} MB."
@@ -178,11 +188,13 @@ def plot(request, slug, number, name):
 @ratelimits.limit(ratelimits.CLASSIFY)
 def api_classify(request, slug):
     """For scripts: multipart field `image`; answers JSON, errors too."""
-    if request.limited:  # before the upload is parsed
+    if request.limited:
+        discard_body(request)
         return JsonResponse({"error": ratelimits.message(request)}, status=429)
     try:
         classifier = ImageClassifier.objects.select_related("active_version").get(slug=slug)
     except ImageClassifier.DoesNotExist:
+        discard_body(request)
         return JsonResponse({"error": f"There is no classifier '{slug}'."}, status=404)
     upload = request.FILES.get("image")  # parses the body, stopping at the size limit
     if getattr(request, "upload_too_large", False):
