@@ -200,7 +200,8 @@ def test_scrape_cleans_records_and_resumes(site, tmp_path):
     report = scrape(out, "hero", "iron man", "hulk", count=7)
     assert saved(out, "hero") == sorted(map(file_name, "abcdefg"))
     assert "Found 10 new image URLs, downloaded 5, kept 2;" in report
-    assert [row["url"].removeprefix(site.url) for row in manifest.read(out)[5:]] == [
+    # Downloads run 8 at a time: the manifest is in the order they finished.
+    assert sorted(row["url"].removeprefix(site.url) for row in manifest.read(out)[5:]) == [
         "/img/d.jpg",
         "/img/g.jpg",
     ]
@@ -231,14 +232,15 @@ def test_interrupted_leaves_whole_files_and_goes_on_where_it_stopped(site, tmp_p
     out = tmp_path / "heroes"
     report = scrape(out, "hero", "hulk", count=3)
     assert "Interrupted: saved 1 new images, 'hero' has 1." in report
-    files = {path.name for path in out.rglob("*") if path.is_file()}
-    assert files == {"manifest.csv", file_name("e")}  # and no half-written file
+    files = {path.name for path in out.rglob("*") if path.is_file()} - {"manifest.csv"}
+    # One whole image (whichever download finished first) and no half-written file.
+    assert len(files) == 1 and files <= set(map(file_name, "efg"))
     assert len(manifest.read(out)) == 1
 
     monkeypatch.setattr(manifest.os, "replace", replace)
     assert "kept 2;" in scrape(out, "hero", "hulk", count=3)
     assert saved(out, "hero") == sorted(map(file_name, "efg"))
-    assert [row["url"].removeprefix(site.url) for row in manifest.read(out)] == [
+    assert sorted(row["url"].removeprefix(site.url) for row in manifest.read(out)) == [
         "/img/e.jpg",
         "/img/f.jpg",
         "/img/g.jpg",
