@@ -10,7 +10,7 @@ from PIL import Image
 
 from mlcore import cam, images, runtime
 from mlcore.loaded import LoadedModels
-from mlcore.model_files import TFLITE_MODEL
+from mlcore.model_files import SERVED
 
 from .models import ImageClassifier, ModelVersion
 
@@ -65,13 +65,13 @@ def model_key(version):
     """Names the files on disk too: replaced or deleted files are noticed at the next request."""
     path = version.path
     try:
-        stat = (path / TFLITE_MODEL).stat()
+        stats = [(path / name).stat() for name in SERVED]
     except OSError:
         raise ClassifierUnavailable(
             f"The model files of {version} are missing; an operator should activate another "
             "version or train a new one."
         ) from None
-    return version.pk, path, stat.st_mtime_ns, stat.st_size
+    return version.pk, path, tuple((stat.st_mtime_ns, stat.st_size) for stat in stats)
 
 
 def active_version(classifier: ImageClassifier) -> ModelVersion:

@@ -14,3 +14,6 @@ HISTORY = "history.json"
 MANIFEST = "manifest.json"
 CURVES = "curves.png"
 CONFUSION = "confusion.png"
+
+# What serving reads (mlcore.runtime.load): a change to any of them means loading again.
+SERVED = (TFLITE_MODEL, HEAD, LABELS, PREPROCESSING, METRICS)

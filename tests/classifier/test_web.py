@@ -1,7 +1,9 @@
 import csv
 import io
+import json
 import os
 import re
+import shutil
 import struct
 import zlib
 
@@ -282,6 +284,29 @@ def test_a_classifier_without_a_model_is_a_503_saying_how_to_train(client, db, s
     response = client.post("/api/classify/heroes", {"image": upload(red_circle(shapes_dir))})
     assert response.status_code == 503
     assert "train_classifier heroes --data DIR" in response.json()["error"]
+
+
+def test_a_model_file_changed_on_disk_is_noticed_at_the_next_request(
+    client, settings, shapes_classifier, shapes_dir
+):
+    changed = settings.MODELS_DIR / "classifiers/shapes/changed"
+    shutil.copytree(shapes_classifier.active_version.path, changed)
+    version = shapes_classifier.active_version
+    version.pk, version.number, version.artifact_path = None, 2, "classifiers/shapes/changed"
+    version.save()
+    version.activate()
+
+    def classify():
+        return client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
+
+    try:
+        assert classify().status_code == 200
+        labels = json.loads((changed / "labels.json").read_text())
+        (changed / "labels.json").write_text(json.dumps(labels[:-1]))
+        response = classify()
+        assert response.status_code == 503 and "do not match" in response.json()["error"]
+    finally:
+        shutil.rmtree(changed)
 
 
 def rotated_jpeg():
