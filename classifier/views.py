@@ -27,13 +27,15 @@ class RejectedUpload(Exception):
 
 
 def discard_body(request):
-    """Read the rest of what the client sent, unparsed, before answering without it.
+    """Read and drop what the client sent, up to the upload limit, before answering without it.
 
     gunicorn drains at most 64 KB of an unread body and then closes the keep-alive connection
-    without saying so: the client's next request on it would fail.
+    without saying so: the client's next request on it would fail. A larger body than the
+    limit is not read: that connection may close.
     """
-    while request.read(64 * 1024):
-        pass
+    left = settings.CLASSIFIER_MAX_UPLOAD_BYTES
+    while left > 0 and (chunk := request.read(min(64 * 1024, left))):
+        left -= len(chunk)
 
 
 def too_large_message():
