@@ -139,3 +139,11 @@ def browser(request, site, screenshots, tmp_path_factory):
     browser.resize_viewport(*DESKTOP)
     yield browser
     driver.quit()
+
+
+@pytest.fixture
+def phone(browser):
+    """The browser 360 px wide for one test, then back to desktop width."""
+    browser.resize_viewport(*PHONE)
+    yield browser
+    browser.resize_viewport(*DESKTOP)
