@@ -2,9 +2,9 @@ import json
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from mlcore import classifier_store, datasets, plots, training
+from tests.pictures import draw_noise
 
 SIZE = 32
 FILES = {
@@ -25,14 +25,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     """A quick classifier of dark against light noise images, with the small CNN."""
-    root = tmp_path_factory.mktemp("noise")
-    rng = np.random.default_rng(0)
-    for label, mean in (("dark", 60), ("light", 190)):
-        (root / label).mkdir()
-        for i in range(10):
-            pixels = np.clip(rng.normal(mean, 30, (32, 32, 3)), 0, 255).astype(np.uint8)
-            Image.fromarray(pixels).save(root / label / f"{i}.png")
-    dataset = datasets.scan(root)
+    dataset = datasets.scan(draw_noise(tmp_path_factory.mktemp("noise"), size=32))
     return training.train(dataset, "scratch", input_size=SIZE, epochs=2, augment=False, fit="crop")
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from mlcore import classifier_store, datasets, export, runtime, training
 from mlcore.runtime import ModelLoadError
 from tests.model_damage import fill_weights_with_nan, truncate
+from tests.pictures import draw_noise
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = {"scratch": 32, "efficientnet_lite0": 96}  # backbone -> input size
@@ -21,14 +21,7 @@ MODELS = {"scratch": 32, "efficientnet_lite0": 96}  # backbone -> input size
 @pytest.fixture(scope="module")
 def noise(tmp_path_factory):
     """Dark and light noise images, 10 of each."""
-    root = tmp_path_factory.mktemp("noise")
-    rng = np.random.default_rng(0)
-    for label, mean in (("dark", 60), ("light", 190)):
-        (root / label).mkdir()
-        for i in range(10):
-            pixels = np.clip(rng.normal(mean, 30, (40, 40, 3)), 0, 255).astype(np.uint8)
-            Image.fromarray(pixels).save(root / label / f"{i}.png")
-    return datasets.scan(root)
+    return datasets.scan(draw_noise(tmp_path_factory.mktemp("noise"), size=40))
 
 
 @pytest.fixture(scope="module", params=list(MODELS))
