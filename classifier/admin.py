@@ -143,6 +143,7 @@ class PredictionAdmin(admin.ModelAdmin):
         "unsure",
         "feedback",
         "reviewed",
+        "image_lost",
         ("created", admin.DateFieldListFilter),
     ]
     search_fields = ["label", "feedback_label", "true_label", "sha256"]
@@ -161,6 +162,7 @@ class PredictionAdmin(admin.ModelAdmin):
         "size_bytes",
         "client",
         "original",
+        "image_lost",
         "feedback",
         "feedback_label",
     ]
@@ -173,6 +175,8 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.display(description="image")
     def thumbnail_image(self, prediction):
+        if not prediction.thumbnail:
+            return "image lost"
         return format_html(
             '<img src="{}" alt="" style="max-width:96px;max-height:96px">',
             reverse("classifier:thumbnail", args=[prediction.pk]),

@@ -93,6 +93,11 @@ class Prediction(models.Model):
         default=dict, help_text="The class activation map of the top class, and how to lay it out."
     )
     original = models.FileField(max_length=200, blank=True)
+    image_lost = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="A file of this upload went missing from storage (found by check_predictions).",
+    )
     sha256 = models.CharField("content hash", max_length=64, db_index=True)
     size_bytes = models.PositiveIntegerField()
     probabilities = models.JSONField(help_text="Every class and its probability.")

@@ -3,14 +3,13 @@
 import hashlib
 import hmac
 import io
-import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from heroproject import ratelimits
 from mlcore import images
 
 from .models import Prediction, upload_name
@@ -23,33 +22,43 @@ EXTENSIONS = {
     "BMP": "bmp",
     "TIFF": "tif",
 }
-logger = logging.getLogger(__name__)
-# One thread per process writes the files of API predictions after the answer has gone; at a
-# worker's exit Python waits for it to finish the queue.
-file_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prediction-files")
 OWN_PREDICTIONS = "own_predictions"  # session key: the predictions this visitor made
 OWN_PREDICTIONS_KEPT = 100
 
 
 def client_hash(request):
-    """A keyed hash of the client address: lets an admin group uploads, never reveals the IP."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """A keyed hash of the client's address (the one rate limits count, so behind a proxy the
+    visitor's, not the proxy's): lets an admin group uploads, never reveals the IP."""
+    address = ratelimits.client_ip(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def record(classifier, classification, data, latency_ms, client=""):
-    """Save a prediction's row; returns it and a function that writes its files.
+def save_thumbnail(image):
+    """Store a thumbnail of the image; returns its name."""
+    return default_storage.save(
+        upload_name("thumbnails", "jpg"), ContentFile(images.thumbnail_jpeg(image))
+    )
 
-    The files (a thumbnail and, when kept, the original) are named in the row at once and written
-    when the caller calls the function: before a page that shows the thumbnail, or after the
-    response for the API, whose answer does not need them.
+
+def redraw_thumbnail(prediction):
+    """Draw a prediction's thumbnail again from its original; raises images.ImageError."""
+    with prediction.original.open() as original:
+        return save_thumbnail(images.read_image(original.read()))
+
+
+def record(classifier, classification, data, latency_ms, client=""):
+    """Store an upload's files, then the prediction's row that names them; returns the row.
+
+    The files are durable before the row commits (heroproject.storage), so a crash at any
+    instant leaves no row, or a row whose files exist; at worst files that no row names, which
+    `check_predictions --repair` deletes.
     """
-    thumbnail = upload_name("thumbnails", "jpg")
+    thumbnail = save_thumbnail(classification.image)
     original = ""
     if settings.PREDICTIONS_KEEP_ORIGINALS:
         extension = EXTENSIONS.get(Image.open(io.BytesIO(data)).format, "bin")
-        original = upload_name("originals", extension)
-    prediction = Prediction.objects.create(
+        original = default_storage.save(upload_name("originals", extension), ContentFile(data))
+    return Prediction.objects.create(
         classifier=classifier,
         version=classification.version,
         thumbnail=thumbnail,
@@ -64,23 +73,6 @@ def record(classifier, classification, data, latency_ms, client=""):
         latency_ms=round(latency_ms, 2),
         client=client,
     )
-
-    def write_files():
-        default_storage.save(thumbnail, ContentFile(images.thumbnail_jpeg(classification.image)))
-        if original:
-            default_storage.save(original, ContentFile(data))
-
-    return prediction, write_files
-
-
-def write_in_background(write_files):
-    """Queue a prediction's files for the writer thread; a failure is logged, the row stays."""
-
-    def log_failure(future):
-        if future.exception() is not None:
-            logger.error("Could not write a prediction's files", exc_info=future.exception())
-
-    file_writer.submit(write_files).add_done_callback(log_failure)
 
 
 def remember(session, prediction):

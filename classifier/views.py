@@ -44,10 +44,7 @@ def too_large_message():
 
 
 def run_classifier(request, classifier, upload):
-    """Classify an uploaded file and save the prediction; RejectedUpload says why not.
-
-    Returns the prediction and the function that writes its files (see predictions.record).
-    """
+    """Classify an uploaded file and store the prediction; RejectedUpload says why not."""
     data = upload.read()
     started = time.perf_counter()
     try:
@@ -74,13 +71,12 @@ def home(request):
             status, problem = 413, too_large_message()
         elif form.is_valid():
             try:
-                prediction, write_files = run_classifier(
+                prediction = run_classifier(
                     request, form.cleaned_data["classifier"], form.cleaned_data["image"]
                 )
             except RejectedUpload as rejected:
                 status, problem = rejected.status, str(rejected)
             else:
-                write_files()  # the result shows the thumbnail
                 predictions.remember(request.session, prediction)
                 if not request.htmx:
                     return redirect(prediction)
@@ -138,7 +134,7 @@ def feedback(request, pk):
 @require_GET
 def thumbnail(request, pk):
     prediction = own_prediction(request, pk)
-    if not default_storage.exists(prediction.thumbnail.name):
+    if not prediction.thumbnail or not default_storage.exists(prediction.thumbnail.name):
         raise Http404("The image is no longer stored.")
     response = FileResponse(
         default_storage.open(prediction.thumbnail.name), content_type="image/jpeg"
@@ -151,7 +147,11 @@ def thumbnail(request, pk):
 def heatmap(request, pk):
     """Drawn when asked for, not at upload: classifying stays as fast as the model."""
     prediction = own_prediction(request, pk)
-    if not prediction.activation or not default_storage.exists(prediction.thumbnail.name):
+    if not (
+        prediction.activation
+        and prediction.thumbnail
+        and default_storage.exists(prediction.thumbnail.name)
+    ):
         raise Http404("There is no heat-map for this prediction.")
     response = HttpResponse(prediction.heatmap_png(), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
@@ -204,10 +204,9 @@ def api_classify(request, slug):
     if upload is None:
         return JsonResponse({"error": "Send the image as the multipart field 'image'."}, status=400)
     try:
-        prediction, write_files = run_classifier(request, classifier, upload)
+        prediction = run_classifier(request, classifier, upload)
     except RejectedUpload as rejected:
         return JsonResponse({"error": str(rejected)}, status=rejected.status)
-    predictions.write_in_background(write_files)  # the answer does not need them
     return JsonResponse(
         {
             "label": prediction.label,

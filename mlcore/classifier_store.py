@@ -4,8 +4,9 @@ A directory holds model.keras (raw 0..255 RGB -> probabilities and the last feat
 model.tflite (the same for serving without TensorFlow, see mlcore.export and mlcore.runtime),
 export.json (how closely and how fast it matches model.keras), head.npz (the softmax layer's
 kernel and bias, for class activation maps), labels.json, preprocessing.json, metrics.json,
-history.json, curves.png, confusion.png and manifest.json (every image of every split with
-its sha256 and label, the dataset report and the settings). The file names are in
+history.json, curves.png, confusion.png and manifest.json (the sha256 of each file serving
+reads, every image of every split with its sha256 and label, the dataset report and the
+settings). The file names are in
 mlcore.model_files.
 """
 
@@ -28,6 +29,8 @@ from mlcore.model_files import (
     MANIFEST,
     METRICS,
     PREPROCESSING,
+    SERVED,
+    TFLITE_MODEL,
 )
 from mlcore.training import TrainingResult
 
@@ -52,15 +55,16 @@ def save(result: TrainingResult, directory: str | os.PathLike) -> Path:
 
 def write(result: TrainingResult, folder: Path) -> None:
     result.model.save(folder / KERAS_MODEL)
+    (folder / TFLITE_MODEL).write_bytes(export.convert(result.model))
     np.savez(folder / HEAD, kernel=result.head_kernel, bias=result.head_bias)
     write_json(folder / LABELS, result.labels)
     write_json(folder / PREPROCESSING, preprocessing(result))
     write_json(folder / METRICS, result.metrics)
-    export.export(result.model, check_pixels(result), folder)  # loads the files above
     write_json(folder / HISTORY, result.history)
     write_json(
         folder / MANIFEST,
         {
+            "served": {name: images.sha256((folder / name).read_bytes()) for name in SERVED},
             "root": str(result.dataset.root),
             "files": result.dataset.manifest(),
             "dataset": result.dataset.summary(),
@@ -68,6 +72,7 @@ def write(result: TrainingResult, folder: Path) -> None:
             "seconds": round(result.seconds, 3),
         },
     )
+    export.check(result.model, check_pixels(result), folder)  # loads the files above
     (folder / CURVES).write_bytes(plots.curves_png(result.history))
     (folder / CONFUSION).write_bytes(
         plots.confusion_png(result.metrics["confusion"], result.labels)

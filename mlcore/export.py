@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from mlcore import runtime
-from mlcore.model_files import EXPORT, TFLITE_MODEL
+from mlcore.model_files import EXPORT
 
 FORMAT = "tflite-float32"
 TOLERANCE = 1e-4  # the largest difference allowed between a Keras and a TFLite probability
@@ -30,10 +30,9 @@ def convert(model: keras.Model) -> bytes:
     return tf.lite.TFLiteConverter.from_keras_model(model).convert()
 
 
-def export(model: keras.Model, pixels: np.ndarray, folder: Path) -> dict:
-    """Write model.tflite and export.json to folder, which already holds the other files that
-    runtime.load reads; pixels (n, size, size, 3) in 0..255 are the images to compare on."""
-    (folder / TFLITE_MODEL).write_bytes(convert(model))
+def check(model: keras.Model, pixels: np.ndarray, folder: Path) -> dict:
+    """Compare the model with its export in folder, loaded as the site loads it, and write
+    export.json; pixels (n, size, size, 3) in 0..255 are the images to compare on."""
     report = compare(model, runtime.load(folder), pixels)
     if report["max_abs_diff"] > TOLERANCE:
         raise ExportError(

@@ -4,6 +4,8 @@ numpy, json and ai_edge_litert only: the web workers import this module, and not
 may load TensorFlow or Keras (so neither mlcore.classifier_store nor mlcore.training).
 """
 
+import hashlib
+import io
 import json
 import os
 import threading
@@ -13,7 +15,15 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from mlcore.model_files import HEAD, LABELS, METRICS, PREPROCESSING, TFLITE_MODEL
+from mlcore.model_files import (
+    HEAD,
+    LABELS,
+    MANIFEST,
+    METRICS,
+    PREPROCESSING,
+    SERVED,
+    TFLITE_MODEL,
+)
 
 # With several requests at once (gunicorn threads), one thread per interpreter was faster on
 # 2 cores than 2 threads, and an interpreter per thread faster than one shared behind a lock.
@@ -80,6 +90,21 @@ class Predictor:
         return self.session().run(pixels.astype(np.float32, copy=False))
 
 
+def verify(directory: Path, served: dict[str, bytes]) -> None:
+    """Compare the files serving reads with the sha256 that manifest.json recorded at saving.
+
+    Damage that keeps a file's size and time is caught here; a model saved before the hashes
+    were recorded has none to compare with.
+    """
+    recorded = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("served", {})
+    for name, expected in recorded.items():
+        if hashlib.sha256(served[name]).hexdigest() != expected:
+            raise ModelLoadError(
+                f"{directory / name} is damaged: it is not the file that was saved "
+                f"(its sha256 differs from the one in {MANIFEST})."
+            )
+
+
 def load(directory: str | os.PathLike) -> Predictor:
     """Load and warm up a saved classifier, or raise ModelLoadError saying what is wrong."""
     directory = Path(directory)
@@ -91,11 +116,13 @@ def load(directory: str | os.PathLike) -> Predictor:
             "serving without TensorFlow. Train it again."
         )
     try:
-        model = (directory / TFLITE_MODEL).read_bytes()
-        labels = json.loads((directory / LABELS).read_text(encoding="utf-8"))
-        settings = json.loads((directory / PREPROCESSING).read_text(encoding="utf-8"))
-        metrics = json.loads((directory / METRICS).read_text(encoding="utf-8"))
-        with np.load(directory / HEAD) as head:
+        served = {name: (directory / name).read_bytes() for name in SERVED}
+        verify(directory, served)
+        model = served[TFLITE_MODEL]
+        labels = json.loads(served[LABELS])
+        settings = json.loads(served[PREPROCESSING])
+        metrics = json.loads(served[METRICS])
+        with np.load(io.BytesIO(served[HEAD])) as head:
             kernel, bias = head["kernel"], head["bias"]
         size = int(settings["input_size"])
         fit, backbone = settings["fit"], settings["backbone"]

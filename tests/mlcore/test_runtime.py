@@ -137,11 +137,54 @@ def change_input_size(directory):
         "size mismatch",
     ],
 )
-def test_missing_or_damaged_files_raise_model_load_error(trained, tmp_path, damage):
+@pytest.mark.parametrize("hashes", ["recorded", "not recorded"])
+def test_missing_or_damaged_files_raise_model_load_error(trained, tmp_path, damage, hashes):
+    """Without the hashes (a model saved before they were recorded), the checks of the files'
+    content and shapes still refuse each damage."""
+    copy = tmp_path / "copy"
+    shutil.copytree(trained[1], copy)
+    if hashes == "not recorded":
+        forget_hashes(copy)
+    damage(copy)
+    with pytest.raises(ModelLoadError, match=str(copy)):
+        runtime.load(copy)
+
+
+def forget_hashes(directory):
+    manifest = json.loads((directory / "manifest.json").read_text())
+    del manifest["served"]
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+
+
+def change_one_weight(directory):
+    """A finite weight of the model altered in place: same size, still a working model."""
+    data = bytearray((directory / "model.tflite").read_bytes())
+    middle = len(data) // 2 // 4 * 4
+    data[middle : middle + 4] = np.float32(0.5).tobytes()
+    (directory / "model.tflite").write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [change_one_weight, overwrite("metrics.json", b'{"accuracy": 1.0}')],
+    ids=["one weight", "metrics"],
+)
+def test_a_file_that_differs_from_its_recorded_hash_is_refused(trained, tmp_path, damage):
     copy = tmp_path / "copy"
     shutil.copytree(trained[1], copy)
     damage(copy)
-    with pytest.raises(ModelLoadError, match=str(copy)):
+    with pytest.raises(ModelLoadError, match=r"model\.tflite|metrics\.json") as refused:
+        runtime.load(copy)
+    assert "sha256 differs" in str(refused.value)
+    forget_hashes(copy)
+    runtime.load(copy)  # what only the hashes could tell
+
+
+def test_a_model_without_its_manifest_is_refused(trained, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(trained[1], copy)
+    (copy / "manifest.json").unlink()
+    with pytest.raises(ModelLoadError, match=r"manifest\.json"):
         runtime.load(copy)
 
 

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         expired = Prediction.objects.filter(created__lt=cutoff).exclude(original="")
         count = 0
         for prediction in expired.iterator():
-            prediction.original.delete(save=False)
+            # The row first: a crash in between leaves a stray file, never a row naming no file.
             Prediction.objects.filter(pk=prediction.pk).update(original="")
+            prediction.original.delete(save=False)
             count += 1
         self.stdout.write(f"Deleted {count} original uploads older than {options['days']} days.")
