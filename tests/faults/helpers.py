@@ -37,3 +37,9 @@ def gunicorn_pids(site):
     assert site.process.poll() is None, f"gunicorn stopped\n{site.log_tail()}"
     workers = re.findall(r"Booting worker with pid: (\d+)", site.log())
     return site.process.pid, sorted(int(pid) for pid in workers)
+
+
+def live_workers(site):
+    """The pids of the workers the gunicorn master has now."""
+    pid = site.process.pid
+    return [int(child) for child in open(f"/proc/{pid}/task/{pid}/children").read().split()]

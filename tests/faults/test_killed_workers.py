@@ -1,0 +1,112 @@
+"""Every gunicorn worker killed (SIGKILL) while uploads arrive, three times, then the master too.
+
+What the OOM killer, a container stopped past its grace period or a crashed host does: whatever
+was answered 200 is stored with its files, `check_predictions --repair` leaves no row naming a
+missing file and no file without a row, and the restarted site serves again.
+"""
+
+import io
+import json
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import requests
+from PIL import Image
+
+from tests.faults.helpers import live_workers
+
+CLIENTS = 8
+KILLS = 3
+FILES = """
+import json
+from django.core.files.storage import default_storage
+from classifier.models import Prediction
+rows = Prediction.objects.filter(pk__in={ids!r})
+print(json.dumps({{
+    p.pk: [bool(f) and default_storage.exists(f.name) for f in (p.thumbnail, p.original)]
+    for p in rows
+}}))
+"""
+
+
+def photo():
+    """A photo-sized JPEG (1600 x 1200, about 1 MB of noise): slow enough to be caught mid-write."""
+    pixels = np.random.default_rng(0).integers(0, 256, (1200, 1600, 3), dtype=np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def wait_until(condition, seconds=60, what="the condition"):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_uploads_answered_200_survive_killed_workers(start_site):
+    site = start_site()
+    picture = photo()
+    answered, failures = [], []
+    stop = threading.Event()
+
+    def client():
+        session = requests.Session()
+        while not stop.is_set():
+            try:
+                response = session.post(
+                    f"{site.url}/api/classify/shapes",
+                    files={"image": ("photo.jpg", picture)},
+                    timeout=30,
+                )
+            except requests.RequestException:
+                session = requests.Session()  # its connection died with the worker
+                continue
+            if response.status_code == 200:
+                answered.append(response.json()["prediction_id"])
+            else:
+                failures.append((response.status_code, response.text[:200]))
+
+    clients = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in clients:
+        thread.start()
+    try:
+        for _ in range(KILLS):
+            before = len(answered)
+            wait_until(lambda: len(answered) >= before + 10, what="uploads to go through")
+            workers = live_workers(site)
+            for pid in workers:
+                os.kill(pid, signal.SIGKILL)
+            wait_until(
+                lambda: len(set(live_workers(site)) - set(workers)) >= 2,
+                what=f"new workers\n{site.log_tail()}",
+            )
+        wait_until(lambda: len(answered) >= before + 20, what="uploads after the last kill")
+        for pid in live_workers(site):
+            os.kill(pid, signal.SIGKILL)
+        site.process.kill()
+        site.process.wait()
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join()
+    assert not failures, failures[:5]
+
+    site.start()
+    files = json.loads(site.shell(FILES.format(ids=answered)))
+    assert len(files) == len(answered), "answered 200, but the row is gone"
+    assert all(exists == [True, True] for exists in files.values()), {
+        pk: exists for pk, exists in files.items() if exists != [True, True]
+    }
+
+    report = site.manage("check_predictions", "--repair", "--min-age", "0")
+    assert "thumbnails missing" not in report and "cannot come back" not in report, report
+    # Left by uploads killed before their row committed (originals, thumbnails, partial files).
+    assert "Every prediction has its files" in site.manage("check_predictions", "--min-age", "0")
+    again = requests.post(
+        f"{site.url}/api/classify/shapes", files={"image": ("photo.jpg", picture)}, timeout=30
+    )
+    assert again.status_code == 200, f"{again.text[:500]}\n{site.log_tail()}"
