@@ -47,6 +47,22 @@ def wait_until(condition, seconds=60, what="the condition"):
         time.sleep(0.05)
 
 
+def wait_for_more(answered, count):
+    target = len(answered) + count
+    wait_until(lambda: len(answered) >= target, what=f"{count} more uploads to go through")
+
+
+def kill_workers(site):
+    """SIGKILL every worker; returns when the master has booted as many new ones."""
+    workers = set(live_workers(site))
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    wait_until(
+        lambda: len(set(live_workers(site)) - workers) >= len(workers),
+        what=f"new workers\n{site.log_tail()}",
+    )
+
+
 def test_uploads_answered_200_survive_killed_workers(start_site):
     site = start_site()
     picture = photo()
@@ -75,16 +91,9 @@ def test_uploads_answered_200_survive_killed_workers(start_site):
         thread.start()
     try:
         for _ in range(KILLS):
-            before = len(answered)
-            wait_until(lambda: len(answered) >= before + 10, what="uploads to go through")
-            workers = live_workers(site)
-            for pid in workers:
-                os.kill(pid, signal.SIGKILL)
-            wait_until(
-                lambda: len(set(live_workers(site)) - set(workers)) >= 2,
-                what=f"new workers\n{site.log_tail()}",
-            )
-        wait_until(lambda: len(answered) >= before + 20, what="uploads after the last kill")
+            wait_for_more(answered, 10)
+            kill_workers(site)
+        wait_for_more(answered, 20)
         for pid in live_workers(site):
             os.kill(pid, signal.SIGKILL)
         site.process.kill()
