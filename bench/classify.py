@@ -6,7 +6,8 @@ It starts the real site under gunicorn on 127.0.0.1 with the Procfile's configur
 scratch copy of the database), posts real-size JPEG and PNG images (drawn here) at concurrency 1,
 each request alternating with the in-process floor (decode + forward) on the same image, and at
 concurrency 16, then does the same for a seed-style server (bench/seed_server.py: TensorFlow,
-model.predict per request).
+model.predict per request). With --against DIR it measures another checkout's site instead of
+the seed server, alternating with this one (before and after a change, in one run).
 """
 
 import argparse
@@ -101,11 +102,12 @@ def scratch_data():
         }
 
 
-def start(app, port, env, poll=0.2):
-    command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+def start(app, port, env, poll=0.2, root=ROOT):
+    """gunicorn serving app with the project's configuration, from root (another checkout)."""
+    command = [sys.executable, "-m", "gunicorn", "--config", str(root / "gunicorn.conf.py")]
     command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app]
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **env}, stderr=subprocess.DEVNULL
+        command, cwd=root, env={**os.environ, **env}, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -228,11 +230,53 @@ def alternate(port, slug, images, model, seconds):
     return floor, latencies, errors, time.monotonic() - begun
 
 
+def measure_site(root, label, options, env, images, model):
+    """The site of the checkout at root: concurrency 1 against the floor, then concurrency 16."""
+    port = free_port()
+    with scratch_data() as data:
+        site = start("heroproject.wsgi", port, {**env, **data}, root=root)
+        url = f"http://127.0.0.1:{port}/api/classify/{options.slug}"
+        try:
+            drive(url, images, 2, 3)  # warm-up
+            floor, *measured = alternate(port, options.slug, images, model, options.seconds)
+            floor = statistics.median(floor) * 1000
+            print(f"{label}: in-process floor (decode + forward), median: {floor:.1f} ms")
+            _, p50 = summary(f"{label}, concurrency 1", *measured)
+            rate, _ = summary(f"{label}, concurrency 16", *drive(url, images, 16, options.seconds))
+            print(f"{label}: worker RSS: {', '.join(f'{mb:.0f} MB' for mb in rss_mb(site))}")
+        finally:
+            stop(site)
+    print(f"{label}: p50 / floor at concurrency 1: {p50 / floor:.2f}")
+    return p50, p50 / floor, rate
+
+
+def compare_sites(options, env, images, model):
+    """This checkout and --against, alternately, --rounds times each: the same drift for both."""
+    sites = {"this checkout": ROOT, "other checkout": options.against.resolve()}
+    results = {label: [] for label in sites}
+    for round_ in range(options.rounds):
+        for label, root in sites.items():
+            print(f"-- round {round_ + 1}, {label} ({root})")
+            results[label].append(measure_site(root, label, options, env, images, model))
+    print(f"medians over {options.rounds} rounds:")
+    for label, rows in results.items():
+        p50, ratio, rate = (statistics.median(column) for column in zip(*rows, strict=True))
+        print(f"{label:<16} p50 {p50:6.1f} ms  p50/floor {ratio:.2f}  {rate:6.1f} req/s at 16")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slug", default="charts")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also measure the site of another checkout of the project (git worktree add DIR "
+        "COMMIT), alternating with this one, instead of the seed baseline",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of each with --against")
     add_limits_option(parser)
     options = parser.parse_args()
     env = site_env(options.limits)
@@ -243,22 +287,10 @@ def main():
         f"machine: {os.cpu_count()} cores; "
         f"model {version} ({version.backbone}, {version.input_size} px)"
     )
-
-    port = free_port()
-    with scratch_data() as data:
-        site = start("heroproject.wsgi", port, {**env, **data})
-        url = f"http://127.0.0.1:{port}/api/classify/{options.slug}"
-        try:
-            drive(url, images, 2, 3)  # warm-up
-            floor, *measured = alternate(port, options.slug, images, model, options.seconds)
-            floor = statistics.median(floor) * 1000
-            print(f"in-process floor (decode + forward), median: {floor:.1f} ms")
-            _, p50 = summary("site, concurrency 1", *measured)
-            rate, _ = summary("site, concurrency 16", *drive(url, images, 16, options.seconds))
-            print(f"worker RSS: {', '.join(f'{mb:.0f} MB' for mb in rss_mb(site))}")
-        finally:
-            stop(site)
-    print(f"p50 / floor at concurrency 1: {p50 / floor:.2f}")
+    if options.against:
+        compare_sites(options, env, images, model)
+        return
+    _, _, rate = measure_site(ROOT, "site", options, env, images, model)
 
     if options.skip_baseline:
         return

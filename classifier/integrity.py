@@ -13,8 +13,6 @@ from datetime import timedelta
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from mlcore.images import ImageError
-
 from . import predictions
 from .models import Prediction
 
@@ -39,18 +37,6 @@ def missing_files(prediction):
     return {name for name, file in files.items() if file and not default_storage.exists(file.name)}
 
 
-def redraw(prediction, repair):
-    """Whether the thumbnail can be drawn from the original (with repair, it is drawn)."""
-    if not repair:
-        return True
-    try:
-        thumbnail = predictions.redraw_thumbnail(prediction)
-    except ImageError:
-        return False  # the original is damaged too
-    Prediction.objects.filter(pk=prediction.pk).update(thumbnail=thumbnail)
-    return True
-
-
 def check_rows(report, repair, progress):
     rows = Prediction.objects.only(*FILE_FIELDS).order_by("pk")
     for prediction in progress(rows.iterator(chunk_size=2000), rows.count()):
@@ -58,7 +44,8 @@ def check_rows(report, repair, progress):
         missing = missing_files(prediction)
         if not missing:
             continue
-        if missing == {"thumbnail"} and prediction.original and redraw(prediction, repair):
+        drawable = missing == {"thumbnail"} and prediction.original
+        if drawable and (not repair or predictions.ensure_thumbnail(prediction)):
             report.redrawn.append(prediction.pk)
             continue
         report.lost.append(prediction.pk)

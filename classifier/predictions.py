@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import io
+import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,6 +24,9 @@ EXTENSIONS = {
     "BMP": "bmp",
     "TIFF": "tif",
 }
+logger = logging.getLogger(__name__)
+# One thread per process draws the thumbnails of API predictions after the answer has gone.
+thumbnail_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thumbnails")
 OWN_PREDICTIONS = "own_predictions"  # session key: the predictions this visitor made
 OWN_PREDICTIONS_KEPT = 100
 
@@ -33,32 +38,56 @@ def client_hash(request):
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def save_thumbnail(image):
-    """Store a thumbnail of the image; returns its name."""
-    return default_storage.save(
-        upload_name("thumbnails", "jpg"), ContentFile(images.thumbnail_jpeg(image))
-    )
+def save_thumbnail(name, image):
+    """Store a thumbnail of the image under name, unless another thread stored it first."""
+    saved = default_storage.save(name, ContentFile(images.thumbnail_jpeg(image)))
+    if saved != name:
+        default_storage.delete(saved)
 
 
-def redraw_thumbnail(prediction):
-    """Draw a prediction's thumbnail again from its original; raises images.ImageError."""
-    with prediction.original.open() as original:
-        return save_thumbnail(images.read_image(original.read()))
+def log_failure(future):
+    if future.exception() is not None:
+        logger.error("Could not draw a thumbnail", exc_info=future.exception())
 
 
-def record(classifier, classification, data, latency_ms, client=""):
-    """Store an upload's files, then the prediction's row that names them; returns the row.
+def ensure_thumbnail(prediction):
+    """Whether the prediction's thumbnail is stored, drawing it from the original if it is not
+    (its worker died before drawing it); False when there is no readable original either."""
+    if not prediction.thumbnail:
+        return False
+    if default_storage.exists(prediction.thumbnail.name):
+        return True
+    if not (prediction.original and default_storage.exists(prediction.original.name)):
+        return False
+    try:
+        with prediction.original.open() as original:
+            image = images.read_image(original.read())
+    except images.ImageError:
+        return False
+    save_thumbnail(prediction.thumbnail.name, image)
+    return True
 
-    The files are durable before the row commits (heroproject.storage), so a crash at any
-    instant leaves no row, or a row whose files exist; at worst files that no row names, which
-    `check_predictions --repair` deletes.
+
+def record(classifier, classification, data, latency_ms, client="", thumbnail_later=False):
+    """Store an upload's original, then the prediction's row that names it; returns the row.
+
+    The original is durable before the row commits (heroproject.storage): a crash at any instant
+    leaves no row, or a row whose original exists (at worst an original that no row names, which
+    `check_predictions --repair` deletes). The thumbnail is derived from it: with
+    thumbnail_later (the API, whose answer does not show it) a writer thread draws it after the
+    answer, and `ensure_thumbnail` draws one that a crash lost. Without a kept original the
+    thumbnail is the only copy, so it is stored before the row in every case.
     """
-    thumbnail = save_thumbnail(classification.image)
+    thumbnail = upload_name("thumbnails", "jpg")
     original = ""
     if settings.PREDICTIONS_KEEP_ORIGINALS:
         extension = EXTENSIONS.get(Image.open(io.BytesIO(data)).format, "bin")
         original = default_storage.save(upload_name("originals", extension), ContentFile(data))
-    return Prediction.objects.create(
+    else:
+        thumbnail_later = False
+    if not thumbnail_later:
+        save_thumbnail(thumbnail, classification.image)
+    prediction = Prediction.objects.create(
         classifier=classifier,
         version=classification.version,
         thumbnail=thumbnail,
@@ -73,6 +102,11 @@ def record(classifier, classification, data, latency_ms, client=""):
         latency_ms=round(latency_ms, 2),
         client=client,
     )
+    if thumbnail_later:
+        thumbnail_writer.submit(save_thumbnail, thumbnail, classification.image).add_done_callback(
+            log_failure
+        )
+    return prediction
 
 
 def remember(session, prediction):

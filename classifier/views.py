@@ -43,7 +43,7 @@ def too_large_message():
     return f"The file is larger than {megabytes:g} MB."
 
 
-def run_classifier(request, classifier, upload):
+def run_classifier(request, classifier, upload, thumbnail_later=False):
     """Classify an uploaded file and store the prediction; RejectedUpload says why not."""
     data = upload.read()
     started = time.perf_counter()
@@ -54,9 +54,8 @@ def run_classifier(request, classifier, upload):
     except ImageError as error:
         raise RejectedUpload(str(error), 400) from None
     latency_ms = (time.perf_counter() - started) * 1000
-    return predictions.record(
-        classifier, result, data, latency_ms, predictions.client_hash(request)
-    )
+    client = predictions.client_hash(request)
+    return predictions.record(classifier, result, data, latency_ms, client, thumbnail_later)
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,7 +133,7 @@ def feedback(request, pk):
 @require_GET
 def thumbnail(request, pk):
     prediction = own_prediction(request, pk)
-    if not prediction.thumbnail or not default_storage.exists(prediction.thumbnail.name):
+    if not predictions.ensure_thumbnail(prediction):
         raise Http404("The image is no longer stored.")
     response = FileResponse(
         default_storage.open(prediction.thumbnail.name), content_type="image/jpeg"
@@ -147,11 +146,7 @@ def thumbnail(request, pk):
 def heatmap(request, pk):
     """Drawn when asked for, not at upload: classifying stays as fast as the model."""
     prediction = own_prediction(request, pk)
-    if not (
-        prediction.activation
-        and prediction.thumbnail
-        and default_storage.exists(prediction.thumbnail.name)
-    ):
+    if not (prediction.activation and predictions.ensure_thumbnail(prediction)):
         raise Http404("There is no heat-map for this prediction.")
     response = HttpResponse(prediction.heatmap_png(), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
@@ -204,7 +199,8 @@ def api_classify(request, slug):
     if upload is None:
         return JsonResponse({"error": "Send the image as the multipart field 'image'."}, status=400)
     try:
-        prediction = run_classifier(request, classifier, upload)
+        # The answer does not show the thumbnail: it is drawn after.
+        prediction = run_classifier(request, classifier, upload, thumbnail_later=True)
     except RejectedUpload as rejected:
         return JsonResponse({"error": str(rejected)}, status=rejected.status)
     return JsonResponse(

@@ -8,8 +8,9 @@ requirements=requirements.txt
 [ "${1:-}" = dev ] && requirements=requirements-dev.txt
 
 # Chromium and its driver drive the image scraper and the browser tests; fonts-liberation gives
-# the chart generator more than matplotlib's own fonts. Installed when missing and run as root.
-debian_packages=(chromium chromium-driver fonts-liberation)
+# the chart generator more than matplotlib's own fonts; redis-server is the cache the site uses
+# with REDIS_URL (the tests start their own on a free port). Installed when missing and run as root.
+debian_packages=(chromium chromium-driver fonts-liberation redis-server)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
@@ -20,8 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Note: install ${missing[*]} (apt-get install ${missing[*]}) for the image scraper" \
-      "and the browser tests; they are skipped without them." >&2
+    echo "Note: install ${missing[*]} (apt-get install ${missing[*]}) for the image scraper," \
+      "the browser tests and the Redis tests; those tests are skipped without them." >&2
   fi
 fi
 

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from classifier.models import Prediction
 from heroproject import ratelimits
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +128,22 @@ def test_behind_a_proxy_the_address_it_appended_is_the_client(shapes_classifier,
     assert codes == [200, 200, 429]
     assert api(proxy, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
     assert api(proxy, HTTP_X_FORWARDED_FOR="not-an-address").status_code == 200  # the proxy's
+
+
+@pytest.mark.parametrize("behind_proxy", [True, False])
+def test_predictions_record_the_client_the_limit_counts(shapes_classifier, settings, behind_proxy):
+    """The admin groups uploads by client: behind a proxy, by visitor, not all as the proxy."""
+    settings.RATELIMIT_TRUST_X_FORWARDED_FOR = behind_proxy
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+
+    def client_of(forwarded):
+        response = api(proxy, HTTP_X_FORWARDED_FOR=forwarded)
+        return Prediction.objects.get(pk=response.json()["prediction_id"]).client
+
+    visitor = client_of("203.0.113.7")
+    assert client_of("198.51.100.1, 203.0.113.7") == visitor
+    assert (client_of("203.0.113.8") != visitor) == behind_proxy
+    assert "203.0.113.7" not in visitor and len(visitor) == 32
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,12 @@ import struct
 import zlib
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from classifier import predictions
 from classifier.models import ImageClassifier, ModelVersion, Prediction
 
 pytestmark = pytest.mark.django_db
@@ -189,16 +191,45 @@ def test_api_classify(client, shapes_classifier, shapes_dir):
     assert "sessionid" not in response.cookies
 
 
-def test_api_prediction_files_are_stored_before_the_answer(
+def test_api_stores_the_original_before_the_answer_and_the_thumbnail_after(
     admin_client, shapes_classifier, shapes_dir
 ):
     data = red_circle(shapes_dir)
     response = admin_client.post("/api/classify/shapes", {"image": upload(data)})
     prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
     assert prediction.original.read() == data
+    predictions.thumbnail_writer.submit(lambda: None).result(timeout=30)  # the queue before it
     assert Image.open(prediction.thumbnail.open()).format == "JPEG"
     thumbnail = admin_client.get(f"/predictions/{prediction.pk}/thumbnail.jpg")
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+
+
+def test_a_thumbnail_lost_with_its_worker_is_drawn_from_the_original(
+    admin_client, shapes_classifier, shapes_dir
+):
+    response = admin_client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
+    prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
+    predictions.thumbnail_writer.submit(lambda: None).result(timeout=30)
+    drawn = prediction.thumbnail.read()
+    prediction.thumbnail.close()
+    folder = os.path.dirname(prediction.thumbnail.name)
+    stored = sorted(default_storage.listdir(folder)[1])
+    default_storage.delete(prediction.thumbnail.name)
+    heatmap = admin_client.get(f"/predictions/{prediction.pk}/heatmap.png")
+    assert heatmap.status_code == 200 and heatmap["Content-Type"] == "image/png"
+    thumbnail = admin_client.get(f"/predictions/{prediction.pk}/thumbnail.jpg")
+    assert b"".join(thumbnail.streaming_content) == drawn
+    assert sorted(default_storage.listdir(folder)[1]) == stored  # drawn once, under its own name
+
+
+def test_without_kept_originals_the_thumbnail_is_stored_before_the_answer(
+    client, settings, shapes_classifier, shapes_dir
+):
+    settings.PREDICTIONS_KEEP_ORIGINALS = False
+    response = client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
+    prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
+    assert prediction.original.name == ""
+    assert default_storage.exists(prediction.thumbnail.name)  # no wait for the writer thread
 
 
 def test_api_needs_no_csrf_token(shapes_classifier, shapes_dir):
