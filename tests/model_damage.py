@@ -1,6 +1,7 @@
 """Ways to damage a saved classifier's model.tflite, for tests of what serving does then."""
 
 import os
+import struct
 
 NAN = b"\x00\x00\xc0\x7f"  # a float32 NaN
 
@@ -25,4 +26,13 @@ def fill_weights_with_nan(directory):
     data = bytearray(tflite(directory).read_bytes())
     middle = len(data) // 2 // 4 * 4
     data[middle : middle + 4096] = NAN * 1024
+    tflite(directory).write_bytes(bytes(data))
+
+
+def change_one_weight(directory):
+    """A weight (mid-file) set to another finite value: same size, still a working model, so
+    only the sha256 recorded at saving tells."""
+    data = bytearray(tflite(directory).read_bytes())
+    middle = len(data) // 2 // 4 * 4
+    data[middle : middle + 4] = struct.pack("<f", 0.5)
     tflite(directory).write_bytes(bytes(data))

@@ -11,7 +11,13 @@ import pytest
 import requests
 
 from tests.faults.helpers import activate_copy, classify, gunicorn_pids, model_dir
-from tests.model_damage import fill_weights_with_nan, overwrite_with_garbage, tflite, truncate
+from tests.model_damage import (
+    change_one_weight,
+    fill_weights_with_nan,
+    overwrite_with_garbage,
+    tflite,
+    truncate,
+)
 
 OTHER_PAGES = ["/", "/classifiers/shapes/", "/names/", "/api/names?count=3"]
 DAMAGE = {
@@ -48,16 +54,17 @@ def test_damaged_model_answers_503_until_an_intact_version_is_activated(
     assert gunicorn_pids(site) == pids, f"gunicorn or a worker restarted\n{site.log_tail()}"
 
 
-def test_damage_keeping_size_and_mtime_is_noticed_at_the_next_load_only(
+def test_damage_keeping_size_and_mtime_is_refused_at_the_next_load(
     start_site, trained_shapes, shape_picture
 ):
-    """serving.py tells files apart by the tflite file's (mtime, size): a worker that loaded the
-    model keeps answering from the intact copy in memory; the damage shows at the next load."""
+    """serving.py tells files apart by their (mtime, size): a worker that loaded the model keeps
+    answering from the intact copy in memory; the next load compares the files with the sha256
+    recorded in manifest.json and refuses them."""
     site = start_site(env={"GUNICORN_WORKERS": "1"})
     before = classify(site, shape_picture)
     assert before.status_code == 200, site.log_tail()
     stat = tflite(model_dir(site, 1)).stat()
-    overwrite_with_garbage(model_dir(site, 1))
+    change_one_weight(model_dir(site, 1))
     os.utime(tflite(model_dir(site, 1)), ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
     still = classify(site, shape_picture)
@@ -72,3 +79,4 @@ def test_damage_keeping_size_and_mtime_is_noticed_at_the_next_load_only(
     )
     again = classify(site, shape_picture)
     assert again.status_code == 503, f"{again.text[:500]}\n{site.log_tail()}"
+    assert "model.tflite is damaged" in again.json()["error"]

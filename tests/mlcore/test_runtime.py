@@ -11,7 +11,7 @@ import pytest
 
 from mlcore import classifier_store, datasets, export, runtime, training
 from mlcore.runtime import ModelLoadError
-from tests.model_damage import fill_weights_with_nan, truncate
+from tests.model_damage import change_one_weight, fill_weights_with_nan, truncate
 from tests.pictures import draw_noise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,14 +154,6 @@ def forget_hashes(directory):
     manifest = json.loads((directory / "manifest.json").read_text())
     del manifest["served"]
     (directory / "manifest.json").write_text(json.dumps(manifest))
-
-
-def change_one_weight(directory):
-    """A finite weight of the model altered in place: same size, still a working model."""
-    data = bytearray((directory / "model.tflite").read_bytes())
-    middle = len(data) // 2 // 4 * 4
-    data[middle : middle + 4] = np.float32(0.5).tobytes()
-    (directory / "model.tflite").write_bytes(bytes(data))
 
 
 @pytest.mark.parametrize(
