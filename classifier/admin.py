@@ -14,6 +14,7 @@ from heroproject.admin_actions import activate_version
 
 from . import predictions
 from .models import ImageClassifier, ModelVersion, Prediction
+from .templatetags.classifier import cross_validated
 
 
 def plots(version):
@@ -61,6 +62,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "created",
         "backbone",
         "test_accuracy_shown",
+        "cv_accuracy_shown",
         "feedback_accuracy",
         "is_active",
     ]
@@ -75,11 +77,13 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "training_seconds",
         "created",
         "test_accuracy_shown",
+        "cv_accuracy_shown",
         "feedback_accuracy",
         "per_class",
         "version_plots",
         "dataset_summary",
         "metrics",
+        "cross_validation",
     ]
     actions = [activate_version]
 
@@ -89,6 +93,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description="test accuracy")
     def test_accuracy_shown(self, version):
         return percent(version.test_accuracy)
+
+    @admin.display(description="cross-validated accuracy")
+    def cv_accuracy_shown(self, version):
+        return cross_validated(version.cross_validation) or "-"
 
     @admin.display(description="visitors say right")
     def feedback_accuracy(self, version):

@@ -43,6 +43,11 @@ class ModelVersion(models.Model):
     input_size = models.PositiveIntegerField()
     labels = models.JSONField()
     metrics = models.JSONField(default=dict)
+    cross_validation = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Mean and standard deviation of the test figures over K folds (train --cv K).",
+    )
     dataset_summary = models.JSONField(default=dict)
     artifact_path = models.CharField(max_length=255, help_text="Relative to the models directory.")
     training_seconds = models.FloatField()
@@ -64,6 +69,11 @@ class ModelVersion(models.Model):
     @property
     def test_accuracy(self):
         return self.metrics.get("accuracy")
+
+    @property
+    def cv_accuracy(self):
+        """{"mean", "sd", "folds"} of the cross-validated accuracy, or None."""
+        return self.cross_validation.get("accuracy")
 
     def activate(self):
         ImageClassifier.objects.filter(pk=self.classifier_id).update(active_version=self)

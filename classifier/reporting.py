@@ -30,6 +30,10 @@ class ProgressBars:
                 }
             )
             self.bar.update(1)
+        elif event == "fold":
+            self.close()
+            self.stage = None
+            tqdm.write(f"Cross-validation: fold {args[0]} of {args[1]}")
         elif event in STAGES:
             done, total = args
             title, unit = STAGES[event]
@@ -46,6 +50,19 @@ class ProgressBars:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def write_cross_validation(out, summary):
+    """Mean +/- standard deviation of each figure over the folds (mlcore.crossval)."""
+    figures = ", ".join(
+        f"{name} {summary[key]['mean']:.3f} +/- {summary[key]['sd']:.3f}"
+        for key, name in (
+            ("accuracy", "accuracy"),
+            ("top3_accuracy", "top-3"),
+            ("macro_f1", "macro F1"),
+        )
+    )
+    out.write(f"Cross-validation, {summary['folds']} folds: {figures}")
 
 
 def write_metrics(out, title, metrics):

@@ -8,18 +8,31 @@ import shutil
 from django.conf import settings
 from django.db import transaction
 
-from mlcore import classifier_store, datasets, training
+from mlcore import classifier_store, crossval, datasets, training
 
 from .models import ImageClassifier, ModelVersion
 
 
-def train_version(slug, data_dir, title="", activate=True, scan=None, progress=None, **options):
-    """Scan data_dir (scan: datasets.scan's options), train (options: mlcore.training.train's),
-    save the model under MODELS_DIR, record the version and activate it."""
+def train_version(
+    slug, data_dir, title="", activate=True, scan=None, cv=0, progress=None, **options
+):
+    """Scan data_dir (scan: datasets.scan's options), cross-validate over cv folds when cv is
+    set, train (options: mlcore.training.train's), save the model under MODELS_DIR, record the
+    version and activate it."""
     report = progress or (lambda *event: None)
+    scan = scan or {}
     dataset = datasets.scan(
-        data_dir, progress=lambda done, total: report("scan", done, total), **(scan or {})
+        data_dir, progress=lambda done, total: report("scan", done, total), **scan
     )
+    cross_validation = {}
+    if cv:
+        cross_validation = crossval.cross_validate(
+            dataset,
+            cv,
+            val_fraction=scan.get("val_fraction", datasets.VAL_FRACTION),
+            progress=progress,
+            **options,
+        )
     result = training.train(dataset, progress=progress, **options)
     classifier, created = ImageClassifier.objects.get_or_create(
         slug=slug, defaults={"title": title or slug.replace("-", " ").replace("_", " ").title()}
@@ -40,6 +53,7 @@ def train_version(slug, data_dir, title="", activate=True, scan=None, progress=N
                 input_size=result.input_size,
                 labels=result.labels,
                 metrics=result.metrics,
+                cross_validation=cross_validation,
                 dataset_summary=dataset.summary(),
                 artifact_path=artifact_path,
                 training_seconds=result.seconds,

@@ -38,6 +38,31 @@ def test_train_classifier_records_activates_and_reports(shapes_dir, capsys):
     assert classifier.versions.count() == 2
 
 
+def test_train_classifier_cross_validates_first(shapes_dir, capsys, client, admin_client):
+    call_command("train_classifier", "shapes-cv", data=shapes_dir, input_size=96, epochs=5, cv=3)
+    out = capsys.readouterr().out
+    version = ImageClassifier.objects.get(slug="shapes-cv").active_version
+    summary = version.cross_validation
+    assert summary["folds"] == 3 and len(summary["accuracy"]["folds"]) == 3
+    *_, cv_line, test_line = out.strip().splitlines()
+    assert float(cv_line.removeprefix("cv_accuracy=")) == pytest.approx(
+        summary["accuracy"]["mean"], abs=1e-4
+    )
+    assert test_line.startswith("test_accuracy=")
+    assert "Cross-validation, 3 folds: accuracy" in out
+    shown = f"{summary['accuracy']['mean']:.2f} +/- {summary['accuracy']['sd']:.2f} over 3 folds"
+    assert shown in client.get("/classifiers/shapes-cv/").content.decode()
+    change = admin_client.get(f"/admin/classifier/modelversion/{version.pk}/change/")
+    assert shown in change.content.decode()
+
+
+def test_train_classifier_refuses_more_folds_than_images(db, tmp_path):
+    draw_shapes(tmp_path, per_class=3)
+    with pytest.raises(CommandError, match="3 images: 3 folds need at least 4"):
+        call_command("train_classifier", "shapes", data=tmp_path, cv=3, input_size=96)
+    assert not ImageClassifier.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

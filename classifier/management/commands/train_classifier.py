@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from classifier.reporting import ProgressBars, write_metrics
+from classifier.reporting import ProgressBars, write_cross_validation, write_metrics
 from classifier.training import train_version
-from mlcore import backbones, datasets, training
+from mlcore import backbones, crossval, datasets, training
 
 
 class Command(BaseCommand):
@@ -39,6 +39,14 @@ class Command(BaseCommand):
         parser.add_argument("--fit", choices=["letterbox", "crop", "stretch"], default="letterbox")
         parser.add_argument("--val-fraction", type=float, default=datasets.VAL_FRACTION)
         parser.add_argument("--test-fraction", type=float, default=datasets.TEST_FRACTION)
+        parser.add_argument(
+            "--cv",
+            type=int,
+            default=0,
+            metavar="K",
+            help="first cross-validate the recipe over K stratified folds (error bars), then "
+            "train the version as without it",
+        )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--no-activate", action="store_true", help="keep the current version")
 
@@ -61,6 +69,7 @@ class Command(BaseCommand):
                     "val_fraction": fractions[0],
                     "test_fraction": fractions[1],
                 },
+                cv=options["cv"],
                 progress=bars,
                 backbone=options["backbone"],
                 weights=weights,
@@ -72,13 +81,20 @@ class Command(BaseCommand):
                 input_size=options["input_size"],
                 seed=options["seed"],
             )
-        except (datasets.DatasetError, backbones.BackboneError, training.TrainingError) as error:
+        except (
+            datasets.DatasetError,
+            backbones.BackboneError,
+            training.TrainingError,
+            crossval.CrossValidationError,
+        ) as error:
             raise CommandError(str(error)) from None
         finally:
             bars.close()
         summary = version.dataset_summary
         for warning in summary.get("warnings", []):
             self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
+        if version.cross_validation:
+            write_cross_validation(self.stdout, version.cross_validation)
         write_metrics(self.stdout, "Test split", version.metrics)
         state = "active" if version.classifier.active_version_id == version.pk else "not activated"
         self.stdout.write(
@@ -86,4 +102,6 @@ class Command(BaseCommand):
                 f"Saved {version} ({state}) in {version.path}, {version.training_seconds:.0f} s"
             )
         )
+        if version.cross_validation:
+            self.stdout.write(f"cv_accuracy={version.cv_accuracy['mean']:.4f}")
         self.stdout.write(f"test_accuracy={version.metrics['accuracy']:.4f}")
