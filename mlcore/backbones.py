@@ -14,7 +14,7 @@ from pathlib import Path
 import keras
 from keras import layers
 
-from mlcore.efficientnet_lite import build_efficientnet_lite0
+from mlcore.efficientnet_lite import VARIANTS, build_efficientnet_lite
 
 DEFAULT = "efficientnet_lite0"
 KERAS_WEIGHTS = "https://storage.googleapis.com/"
@@ -35,8 +35,11 @@ class Backbone:
     weights_url: str | None = None  # what keras.applications downloads for weights="imagenet"
 
 
-def efficientnet_lite0(shape, weights):
-    return build_efficientnet_lite0(shape, include_top=False, weights=weights)
+def efficientnet_lite(variant):
+    def make(shape, weights):
+        return build_efficientnet_lite(variant, shape, include_top=False, weights=weights)
+
+    return make
 
 
 def resnet50v2(shape, weights):
@@ -73,7 +76,10 @@ def scratch(shape, weights):
 BACKBONES = {
     backbone.name: backbone
     for backbone in (
-        Backbone("efficientnet_lite0", 224, True, efficientnet_lite0),
+        *(
+            Backbone(f"efficientnet_lite{variant}", size, True, efficientnet_lite(variant))
+            for variant, (_, _, size) in VARIANTS.items()
+        ),
         Backbone(
             "resnet50v2",
             224,

