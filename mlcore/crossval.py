@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
+import keras
+
 from mlcore import training
 from mlcore.datasets import SPLITS, Dataset, Sample, count_labels, stratify
 
@@ -89,4 +91,6 @@ def cross_validate(
         result = training.train(fold, progress=progress, **options)
         seconds.append(time.perf_counter() - started)
         runs.append(result.metrics)
+        del result
+        keras.backend.clear_session()  # every fold builds a model of its own
     return {**summarise(runs), "seconds": [round(s, 1) for s in seconds]}

@@ -61,6 +61,9 @@ def train(
     fit: str = "letterbox",
     batch_size: int = 32,
     input_size: int | None = None,
+    label_smoothing: float = 0.0,
+    weight_decay: float = 0.0,
+    tta: bool = False,
     progress: Callable[..., None] | None = None,
 ) -> TrainingResult:
     """Train, then evaluate on the test split.
@@ -68,7 +71,9 @@ def train(
     epochs caps the head phase (or the end-to-end one), fine_tune_epochs the fine-tuning;
     both stop early when the validation loss stops falling, keeping the best weights.
     fine_tune (pretrained backbones only) counts layers with weights from the top of the
-    backbone; its batch norm layers stay frozen, in inference mode.
+    backbone; its batch norm layers stay frozen, in inference mode. label_smoothing softens
+    the targets; weight_decay > 0 trains with AdamW instead of Adam; tta evaluates each test
+    image as the mean of its and its mirror image's probabilities.
     progress(*event) receives ("images", done, total) while decoding, ("features", done,
     total) while caching backbone features, ("phase", name, epochs) as a phase starts, and
     ("epoch", epoch, epochs, logs) after each epoch.
@@ -96,6 +101,9 @@ def train(
         "augment_copies": augment_copies if augment and frozen else 0,
         "seed": seed,
         "batch_size": batch_size,
+        "label_smoothing": label_smoothing,
+        "weight_decay": weight_decay,
+        "tta": tta,
         "dropout": DROPOUT,
         "patience": PATIENCE,
         "learning_rates": {
@@ -113,7 +121,15 @@ def train(
     model = build_classifier(extractor, len(dataset.labels), seed)
     data = load_splits(dataset, size, fit, report)
     by_index = class_weights and {dataset.labels.index(k): w for k, w in class_weights.items()}
-    fit_phase = partial(run_phase, batch_size=batch_size, class_weights=by_index, report=report)
+    fit_phase = partial(
+        run_phase,
+        classes=len(dataset.labels),
+        batch_size=batch_size,
+        class_weights=by_index,
+        label_smoothing=label_smoothing,
+        weight_decay=weight_decay,
+        report=report,
+    )
 
     if frozen:
         extractor.trainable = False
@@ -132,6 +148,9 @@ def train(
 
     test_images, test_labels = data["test"]
     probabilities = predict(model, test_images, batch_size)
+    if tta:
+        mirrored = predict(model, test_images[:, :, ::-1], batch_size)
+        probabilities = (probabilities + mirrored) / 2
     kernel, bias = model.get_layer("head").get_weights()
     return TrainingResult(
         model=model,
@@ -239,12 +258,29 @@ def end_to_end(model: keras.Model, augment: bool, seed: int) -> keras.Model:
     return keras.Model(inputs, model(x)[0])
 
 
-def run_phase(name, model, data, learning_rate, epochs, batch_size, class_weights, report):
+def run_phase(
+    name,
+    model,
+    data,
+    learning_rate,
+    epochs,
+    classes,
+    batch_size,
+    class_weights,
+    label_smoothing,
+    weight_decay,
+    report,
+):
     """Fit model on data["train"] with early stopping on data["val"]; return its history."""
+    optimizer = (
+        keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
+        if weight_decay
+        else keras.optimizers.Adam(learning_rate)
+    )
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+        optimizer=optimizer,
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
+        metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
     )
     stop = keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)
     tell = keras.callbacks.LambdaCallback(
@@ -254,13 +290,14 @@ def run_phase(name, model, data, learning_rate, epochs, batch_size, class_weight
     )
     report("phase", name, epochs)
     start = time.perf_counter()
-    (x, y), validation = data["train"], data["val"]
+    (x, y), (val_x, val_y) = data["train"], data["val"]
+    one_hot = np.eye(classes, dtype=np.float32)
     fitted = model.fit(
         np.asarray(x, dtype=np.float32),
-        y,
+        one_hot[y],
         batch_size=batch_size,
         epochs=epochs,
-        validation_data=(np.asarray(validation[0], dtype=np.float32), validation[1]),
+        validation_data=(np.asarray(val_x, dtype=np.float32), one_hot[val_y]),
         class_weight=class_weights,
         callbacks=[stop, tell],
         shuffle=True,
