@@ -70,13 +70,17 @@ def train(
     batch_size=16,
     patience=8,
     val_fraction=0.1,
+    refit=True,
     seed=0,
     on_epoch=None,
 ):
     """Fit on names, stop when the validation loss stops improving, keep the best epoch.
 
-    on_epoch(epoch, epochs, logs) is called after each epoch (epoch counts from 1;
-    logs has "loss" and "val_loss", both in nats per character).
+    With refit, early stopping only chooses the number of epochs: a new network is then
+    trained for that many on every name, validation names included. The metrics' val_nll is
+    the first network's, on names it never saw. on_epoch(epoch, epochs, logs) is called after
+    each epoch of the first network (epoch counts from 1; logs has "loss" and "val_loss", both
+    in nats per character).
     """
     names = list(dict.fromkeys(names))
     hyperparameters = {
@@ -89,20 +93,25 @@ def train(
         "batch_size": batch_size,
         "patience": patience,
         "val_fraction": val_fraction,
+        "refit": refit,
         "seed": seed,
     }
-    keras.utils.set_random_seed(seed)
     vocabulary = Vocabulary.from_names(names)
     train_names, val_names = split(names, val_fraction, seed)
-    x, y, weight = arrays(vocabulary, train_names)
 
-    network = build(len(vocabulary), units, dropout, recurrent_dropout, input_dropout)
-    network.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(
-            from_logits=True, reduction="mean_with_sample_weight"
-        ),
-    )
+    def new_network():
+        keras.utils.set_random_seed(seed)
+        network = build(len(vocabulary), units, dropout, recurrent_dropout, input_dropout)
+        network.compile(
+            optimizer=keras.optimizers.Adam(learning_rate),
+            loss=keras.losses.SparseCategoricalCrossentropy(
+                from_logits=True, reduction="mean_with_sample_weight"
+            ),
+        )
+        return network
+
+    network = new_network()
+    x, y, weight = arrays(vocabulary, train_names)
     callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)]
     if on_epoch is not None:
         callbacks.append(
@@ -123,22 +132,26 @@ def train(
         callbacks=callbacks,
         verbose=0,
     ).history
+    best_epoch = int(np.argmin(history["val_loss"])) + 1
+
+    def model_of(network):
+        return Model(weights_of(network), vocabulary, names, hyperparameters, metrics={})
+
+    val_nll = float(Sampler(model_of(network)).nll_per_char(val_names).nll_per_char)
+    if refit:
+        network = new_network()
+        x, y, weight = arrays(vocabulary, train_names + val_names)
+        network.fit(x, y, sample_weight=weight, batch_size=batch_size, epochs=best_epoch, verbose=0)
     seconds = time.monotonic() - started
 
-    model = Model(
-        weights=weights_of(network),
-        vocabulary=vocabulary,
-        names=names,
-        hyperparameters=hyperparameters,
-        metrics={},
-    )
+    model = model_of(network)
     model.metrics = {
-        "val_nll": float(Sampler(model).nll_per_char(val_names).nll_per_char),
+        "val_nll": val_nll,
         "bigram_val_nll": float(Bigram(vocabulary, train_names).nll_per_char(val_names)),
-        "best_epoch": int(np.argmin(history["val_loss"])) + 1,
+        "best_epoch": best_epoch,
         "epochs_run": len(history["val_loss"]),
         "seconds": seconds,
-        "train_size": len(train_names),
+        "train_size": len(train_names) + (len(val_names) if refit else 0),
         "val_size": len(val_names),
         "history": {key: [float(v) for v in values] for key, values in history.items()},
     }

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from mlcore import datasets, training
+from mlcore import datasets, evaluation, images, training
 from mlcore.training import TrainingError
 
 SHAPES = {"circle": (220, 40, 40), "square": (40, 180, 60), "triangle": (50, 70, 220)}
@@ -118,6 +118,26 @@ def test_scratch_trains_end_to_end(shapes):
     assert result.settings["weights"] == "imagenet" and result.settings["augment_copies"] == 0
     probabilities, feature_maps = result.model.predict_on_batch(np.zeros((1, 32, 32, 3)))
     assert probabilities.shape == (1, 3) and feature_maps.shape == (1, 4, 4, 256)
+
+
+def test_label_smoothing_weight_decay_and_mirror_tta(shapes):
+    result = train_head(shapes, label_smoothing=0.1, weight_decay=1e-4, tta=True)
+    settings = result.settings
+    assert (settings["label_smoothing"], settings["weight_decay"], settings["tta"]) == (
+        0.1,
+        1e-4,
+        True,
+    )
+    # Test images are scored by the mean of their and their mirror image's probabilities.
+    pixels = np.stack(
+        [images.load_array(sample.path, SIZE, "letterbox") for sample in shapes.splits["test"]]
+    )
+    plain = training.predict(result.model, pixels, 8)
+    mirrored = training.predict(result.model, pixels[:, :, ::-1], 8)
+    assert not np.allclose(plain, mirrored)
+    truth = [shapes.labels.index(sample.label) for sample in shapes.splits["test"]]
+    expected = evaluation.evaluate(truth, (plain + mirrored) / 2, shapes.labels)
+    assert result.metrics["confusion"] == expected["confusion"]
 
 
 def test_refuses_an_empty_split_or_an_unknown_fit(shapes):
