@@ -36,6 +36,7 @@ RECIPES = {
     "lite2 head, mirror TTA": {"backbone": "efficientnet_lite2", "tta": True},
     "lite2 head, 6 copies": {"backbone": "efficientnet_lite2", "augment_copies": 6},
     "lite0 fine-tune 40": {"backbone": "efficientnet_lite0", "fine_tune": 40},
+    "lite2 fine-tune auto": {"backbone": "efficientnet_lite2", "fine_tune": "auto"},
 }
 SERVING_RUNS = 30
 

@@ -25,6 +25,8 @@ FINE_TUNE_LEARNING_RATE = 1e-4
 END_TO_END_LEARNING_RATE = 1e-3
 DROPOUT = 0.2
 PATIENCE = 8  # epochs without a lower validation loss before stopping
+AUTO = "auto"
+AUTO_FINE_TUNE_LAYERS = 7  # fine_tune="auto": an EfficientNet-Lite's top conv and last two blocks
 
 
 class TrainingError(ValueError):
@@ -53,7 +55,7 @@ def train(
     backbone: str = backbones.DEFAULT,
     weights: str | os.PathLike | None = "imagenet",
     epochs: int = 50,
-    fine_tune: int = 0,
+    fine_tune: int | str = 0,
     fine_tune_epochs: int = 10,
     augment: bool = True,
     augment_copies: int = 3,
@@ -71,9 +73,10 @@ def train(
     epochs caps the head phase (or the end-to-end one), fine_tune_epochs the fine-tuning;
     both stop early when the validation loss stops falling, keeping the best weights.
     fine_tune (pretrained backbones only) counts layers with weights from the top of the
-    backbone; its batch norm layers stay frozen, in inference mode. label_smoothing softens
-    the targets; weight_decay > 0 trains with AdamW instead of Adam; tta evaluates each test
-    image as the mean of its and its mirror image's probabilities.
+    backbone; its batch norm layers stay frozen, in inference mode. fine_tune="auto" tunes
+    AUTO_FINE_TUNE_LAYERS and keeps the result only if its validation loss is below the head's.
+    label_smoothing softens the targets; weight_decay > 0 trains with AdamW instead of Adam; tta
+    evaluates each test image as the mean of its and its mirror image's probabilities.
     progress(*event) receives ("images", done, total) while decoding, ("features", done,
     total) while caching backbone features, ("phase", name, epochs) as a phase starts, and
     ("epoch", epoch, epochs, logs) after each epoch.
@@ -83,6 +86,8 @@ def train(
     empty = [split for split in SPLITS if not dataset.splits[split]]
     if empty:
         raise TrainingError(f"The {' and '.join(empty)} split(s) have no images.")
+    if fine_tune != AUTO and not (isinstance(fine_tune, int) and fine_tune >= 0):
+        raise TrainingError(f"fine_tune must be a number of layers or {AUTO!r}, not {fine_tune!r}.")
     if fit not in images.FITS:
         raise TrainingError(f"fit must be one of {', '.join(images.FITS)}, not {fit!r}.")
     spec = backbones.get(backbone)
@@ -137,11 +142,17 @@ def train(
         head, features = head_with_features(model, data, copies, seed, batch_size, report)
         history = [fit_phase("head", head, features, HEAD_LEARNING_RATE, epochs)]
         if fine_tune:
-            unfreeze_top(extractor, fine_tune)
+            head_weights = model.get_weights()
+            unfreeze_top(extractor, AUTO_FINE_TUNE_LAYERS if fine_tune == AUTO else fine_tune)
             trainer = end_to_end(model, augment, seed)
             history.append(
                 fit_phase("fine_tune", trainer, data, FINE_TUNE_LEARNING_RATE, fine_tune_epochs)
             )
+            if fine_tune == AUTO:
+                kept = min(history[1]["val_loss"]) < min(history[0]["val_loss"])
+                history[1]["kept"] = kept
+                if not kept:
+                    model.set_weights(head_weights)
     else:
         trainer = end_to_end(model, augment, seed)
         history = [fit_phase("end_to_end", trainer, data, END_TO_END_LEARNING_RATE, epochs)]

@@ -112,6 +112,28 @@ def test_fine_tuning_trains_only_the_top_layers_and_keeps_batch_norm_frozen(shap
     assert not any("_bn" in name for name in names)
 
 
+def test_auto_fine_tuning_keeps_the_tuned_weights_only_if_validation_loss_falls(shapes):
+    result = training.train(
+        shapes, input_size=64, epochs=3, augment=False, fine_tune="auto", fine_tune_epochs=2
+    )
+    head, tuned = result.history
+    assert tuned["kept"] == (min(tuned["val_loss"]) < min(head["val_loss"]))
+    assert result.settings["fine_tune"] == "auto"
+    pixels = np.stack(
+        [images.load_array(sample.path, 64, "letterbox") for sample in shapes.splits["val"]]
+    )
+    truth = [shapes.labels.index(sample.label) for sample in shapes.splits["val"]]
+    probabilities = training.predict(result.model, pixels, 8)
+    loss = -np.log(probabilities[np.arange(len(truth)), truth]).mean()
+    kept_phase = tuned if tuned["kept"] else head
+    assert loss == pytest.approx(min(kept_phase["val_loss"]), rel=1e-3)
+
+
+def test_fine_tune_must_be_a_count_or_auto(shapes):
+    with pytest.raises(TrainingError, match="number of layers or 'auto'"):
+        training.train(shapes, fine_tune="some")
+
+
 def test_scratch_trains_end_to_end(shapes):
     result = training.train(shapes, backbone="scratch", input_size=32, epochs=2)
     assert [phase["phase"] for phase in result.history] == ["end_to_end"]

@@ -1,3 +1,4 @@
+import argparse
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,6 +6,17 @@ from django.core.management.base import BaseCommand, CommandError
 from classifier.reporting import ProgressBars, write_cross_validation, write_metrics
 from classifier.training import train_version
 from mlcore import backbones, crossval, datasets, training
+
+
+def fine_tune(value):
+    if value == training.AUTO:
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of layers or {training.AUTO}, not {value!r}"
+        ) from None
 
 
 class Command(BaseCommand):
@@ -25,7 +37,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--epochs", type=int, default=50, help="most epochs (early stopping)")
         parser.add_argument(
-            "--fine-tune", type=int, default=0, metavar="N", help="unfreeze the top N layers"
+            "--fine-tune",
+            type=fine_tune,
+            default=0,
+            metavar="N|auto",
+            help="then train the top N layers of the backbone too; auto: the top 7, kept only "
+            "if the validation loss falls",
         )
         parser.add_argument("--input-size", type=int, help="pixels (default: the backbone's)")
         parser.add_argument("--no-augment", action="store_true")
