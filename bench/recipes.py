@@ -36,7 +36,8 @@ RECIPES = {
     "lite2 head, mirror TTA": {"backbone": "efficientnet_lite2", "tta": True},
     "lite2 head, 6 copies": {"backbone": "efficientnet_lite2", "augment_copies": 6},
     "lite0 fine-tune 40": {"backbone": "efficientnet_lite0", "fine_tune": 40},
-    "lite2 fine-tune auto": {"backbone": "efficientnet_lite2", "fine_tune": "auto"},
+    "lite0 fine-tune auto": {"backbone": "efficientnet_lite0", "fine_tune": "auto"},
+    "lite1 fine-tune 40": {"backbone": "efficientnet_lite1", "fine_tune": 40},
 }
 SERVING_RUNS = 30
 
