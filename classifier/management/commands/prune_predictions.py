@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from classifier import predictions
 from classifier.models import Prediction
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         expired = Prediction.objects.filter(created__lt=cutoff).exclude(original="")
         count = 0
         for prediction in expired.iterator():
+            predictions.ensure_thumbnail(prediction)  # the last chance to draw it
             # The row first: a crash in between leaves a stray file, never a row naming no file.
             Prediction.objects.filter(pk=prediction.pk).update(original="")
             prediction.original.delete(save=False)
