@@ -28,8 +28,15 @@ def main():
     options = parser.parse_args()
     names = read_names(BUNDLED_NAMES)
     known, held_out = gru.split(names, HOLDOUT, seed=0)
-    print(f"{len(known)} names to train on, {len(held_out)} held out")
-    bigram = Bigram(Vocabulary.from_names(known), known).nll_per_char(held_out)
+    vocabulary = Vocabulary.from_names(known)
+    # A model cannot score a character it has never seen (the "♀" of Nidoran♀).
+    scored = [name for name in held_out if not vocabulary.unknown(name)]
+    print(
+        f"{len(known)} names to train on, {len(held_out)} held out, {len(scored)} of them "
+        f"scored (the rest have a character no training name has)"
+    )
+    held_out = scored
+    bigram = Bigram(vocabulary, known).nll_per_char(held_out)
     print(f"bigram baseline: {bigram:.3f} nats/char")
     for refit in (False, True):
         figures = []
