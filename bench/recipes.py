@@ -1,11 +1,13 @@
 """Compare training recipes on a folder of labelled images by stratified K-fold cross-validation.
 
     .venv/bin/python bench/recipes.py FOLDER [--folds 5] [--recipe NAME ...] [--json FILE]
+    .venv/bin/python bench/recipes.py --show FILE [FILE ...]
 
 Each recipe is mlcore.training.train's options; each is cross-validated on the same folds
-(mlcore.crossval, seed 0) in one run. The table: accuracy mean +/- sd over the folds, macro F1,
-minutes to train one fold (2 cores here), and milliseconds to serve one image the way the site
-does (the model's TFLite export in LiteRT, one thread; two passes with test-time augmentation).
+(mlcore.crossval, seed 0) in one run. The table: accuracy mean +/- sd over the folds, the
+difference to the first recipe (fold by fold, on the same test images), macro F1, minutes to train
+one fold (2 cores here), and milliseconds to serve one image the way the site does (the model's
+TFLite export in LiteRT, one thread; two passes with test-time augmentation).
 """
 
 import argparse
@@ -61,15 +63,42 @@ def serving_ms(options, classes, cache={}):  # noqa: B006 (a cache across calls)
     return cache[name, size] * (2 if options.get("tta") else 1)
 
 
+def print_table(rows):
+    """The Markdown table; differences are paired with the first recipe's, fold by fold."""
+    base = next(iter(rows.values()))["accuracy"]["folds"]
+    print("| recipe | accuracy | difference, paired | macro F1 | minutes per fold | serving ms |")
+    print("|---|---|---|---|---|---|")
+    for name, summary in rows.items():
+        accuracy, f1 = summary["accuracy"], summary["macro_f1"]
+        differences = [a - b for a, b in zip(accuracy["folds"], base, strict=True)]
+        minutes = statistics.fmean(summary["seconds"]) / 60
+        print(
+            f"| {name} | {accuracy['mean']:.3f} +/- {accuracy['sd']:.3f} | "
+            f"{statistics.fmean(differences):+.3f} +/- {statistics.stdev(differences):.3f} | "
+            f"{f1['mean']:.3f} | {minutes:.1f} | {summary['serving_ms']:.1f} |"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
         "--recipe", action="append", choices=list(RECIPES), help="default: every recipe"
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--show", type=Path, nargs="+", metavar="JSON", help="print the table of earlier runs"
+    )
     options = parser.parse_args()
+    if options.show:
+        rows = {}
+        for path in options.show:
+            rows.update(json.loads(path.read_text(encoding="utf-8")))
+        print_table(rows)
+        return
+    if options.folder is None:
+        parser.error("name the FOLDER of images (or --show earlier results)")
     dataset = datasets.scan(options.folder)
     images = sum(len(samples) for samples in dataset.splits.values())
     print(
@@ -82,18 +111,10 @@ def main():
         summary["serving_ms"] = serving_ms(recipe, len(dataset.labels))
         rows[name] = summary
         print(f"{name}: {summary['accuracy']['mean']:.3f} +/- {summary['accuracy']['sd']:.3f}")
+        if options.json:
+            options.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     print()
-    print("| recipe | accuracy | macro F1 | minutes to train a fold | serving ms per image |")
-    print("|---|---|---|---|---|")
-    for name, summary in rows.items():
-        accuracy, f1 = summary["accuracy"], summary["macro_f1"]
-        minutes = statistics.fmean(summary["seconds"]) / 60
-        print(
-            f"| {name} | {accuracy['mean']:.3f} +/- {accuracy['sd']:.3f} | {f1['mean']:.3f} | "
-            f"{minutes:.1f} | {summary['serving_ms']:.1f} |"
-        )
-    if options.json:
-        options.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    print_table(rows)
 
 
 if __name__ == "__main__":
