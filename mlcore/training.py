@@ -25,6 +25,7 @@ FINE_TUNE_LEARNING_RATE = 1e-4
 END_TO_END_LEARNING_RATE = 1e-3
 DROPOUT = 0.2
 PATIENCE = 8  # epochs without a lower validation loss before stopping
+DEFAULT_FINE_TUNE = 40  # chosen with backbones.DEFAULT (README, bench/recipes.py)
 AUTO = "auto"
 AUTO_FINE_TUNE_LAYERS = 7  # fine_tune="auto": an EfficientNet-Lite's top conv and last two blocks
 
@@ -55,7 +56,7 @@ def train(
     backbone: str = backbones.DEFAULT,
     weights: str | os.PathLike | None = "imagenet",
     epochs: int = 50,
-    fine_tune: int | str = 0,
+    fine_tune: int | str = DEFAULT_FINE_TUNE,
     fine_tune_epochs: int = 10,
     augment: bool = True,
     augment_copies: int = 3,

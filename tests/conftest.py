@@ -105,13 +105,18 @@ def shapes_dir(tmp_path_factory):
     return draw_shapes(tmp_path_factory.mktemp("shapes"))
 
 
+LITE0 = "efficientnet_lite0"  # the quickest pretrained backbone, for tests about anything else
+
+
 @pytest.fixture(scope="session")
 def trained_shapes(shapes_dir):
     """A small EfficientNet-Lite0 head trained once for the session, saved under MODELS_DIR."""
     from mlcore import classifier_store, datasets, training
 
     dataset = datasets.scan(shapes_dir, seed=0)
-    result = training.train(dataset, input_size=96, epochs=15, augment_copies=1, seed=0)
+    result = training.train(
+        dataset, LITE0, input_size=96, epochs=15, fine_tune=0, augment_copies=1, seed=0
+    )
     directory = classifier_store.save(result, settings.MODELS_DIR / "classifiers/shapes/test")
     return result, directory
 

@@ -70,7 +70,7 @@ def train(
     batch_size=16,
     patience=8,
     val_fraction=0.1,
-    refit=True,
+    refit=False,
     seed=0,
     on_epoch=None,
 ):

@@ -8,6 +8,7 @@ from classifier.models import ImageClassifier
 from tests.pictures import draw_shapes
 
 pytestmark = pytest.mark.django_db
+QUICK = {"backbone": "efficientnet_lite0", "fine_tune": 0}  # where the recipe is not the point
 
 
 def last_line(text):
@@ -29,9 +30,18 @@ def test_train_classifier_records_activates_and_reports(shapes_dir, capsys):
     accuracy = float(last_line(out).removeprefix("test_accuracy="))
     assert accuracy == pytest.approx(version.metrics["accuracy"], abs=1e-4)
     assert "precision" in out and "red_circle" in out
+    # The default recipe: Lite1's head, then its top 40 layers.
+    manifest = json.loads((version.path / "manifest.json").read_text())
+    assert version.backbone == "efficientnet_lite1" and manifest["training"]["fine_tune"] == 40
 
     call_command(
-        "train_classifier", "shapes", data=shapes_dir, input_size=96, epochs=2, no_activate=True
+        "train_classifier",
+        "shapes",
+        data=shapes_dir,
+        input_size=96,
+        epochs=2,
+        no_activate=True,
+        **QUICK,
     )
     classifier.refresh_from_db()
     assert classifier.active_version.number == 1
@@ -39,7 +49,9 @@ def test_train_classifier_records_activates_and_reports(shapes_dir, capsys):
 
 
 def test_train_classifier_cross_validates_first(shapes_dir, capsys, client, admin_client):
-    call_command("train_classifier", "shapes-cv", data=shapes_dir, input_size=96, epochs=5, cv=3)
+    call_command(
+        "train_classifier", "shapes-cv", data=shapes_dir, input_size=96, epochs=5, cv=3, **QUICK
+    )
     out = capsys.readouterr().out
     version = ImageClassifier.objects.get(slug="shapes-cv").active_version
     summary = version.cross_validation

@@ -7,7 +7,8 @@ import requests
 
 from tests.faults.helpers import classify
 
-TRAIN = ["--input-size", "96", "--epochs", "2", "--no-augment", "--seed", "1"]
+TRAIN = ["--input-size", "96", "--epochs", "2", "--no-augment", "--seed", "1", "--fine-tune", "0"]
+TRAIN += ["--backbone", "efficientnet_lite0"]
 
 
 def test_no_request_fails_while_a_new_version_is_trained_and_activated(

@@ -9,6 +9,8 @@ from mlcore.backbones import BackboneError
 
 CHANNELS = {
     "efficientnet_lite0": 1280,
+    "efficientnet_lite1": 1280,
+    "efficientnet_lite2": 1280,
     "resnet50v2": 2048,
     "mobilenet_v3_small": 576,
     "efficientnet_b0": 1280,
@@ -17,7 +19,7 @@ CHANNELS = {
 
 
 def test_registry():
-    assert backbones.DEFAULT == "efficientnet_lite0"
+    assert backbones.DEFAULT == "efficientnet_lite1"
     assert set(backbones.BACKBONES) == set(CHANNELS)
     assert not backbones.get("scratch").pretrained
     assert backbones.get("scratch").input_size in (128, 160)
@@ -69,7 +71,7 @@ def test_offline_imagenet_download_fails_fast_with_a_clear_message(empty_cache, 
     assert time.monotonic() - start < 5
     message = str(raised.value)
     assert "resnet50v2" in message and "download failed" in message and "offline" in message
-    assert "efficientnet_lite0" in message and "weights=None" in message
+    assert "efficientnet_lite backbone" in message and "weights=None" in message
     assert list(empty_cache.rglob("*.h5*")) == []
 
 

@@ -29,7 +29,13 @@ def trained(request, noise, tmp_path_factory):
     """(training result, saved directory) of a quick classifier of each kind."""
     backbone = request.param
     result = training.train(
-        noise, backbone, input_size=MODELS[backbone], epochs=2, augment_copies=1, fit="crop"
+        noise,
+        backbone,
+        input_size=MODELS[backbone],
+        epochs=2,
+        fine_tune=0,
+        augment_copies=1,
+        fit="crop",
     )
     return result, classifier_store.save(result, tmp_path_factory.mktemp(backbone) / "v1")
 

@@ -6,6 +6,7 @@ from PIL import Image, ImageDraw
 
 from mlcore import datasets, evaluation, images, training
 from mlcore.training import TrainingError
+from tests.conftest import LITE0
 
 SHAPES = {"circle": (220, 40, 40), "square": (40, 180, 60), "triangle": (50, 70, 220)}
 SIZE = 96  # EfficientNet-Lite0 input for the tests: small, so training takes seconds
@@ -40,7 +41,9 @@ def shapes(tmp_path_factory):
 
 
 def train_head(dataset, **options):
-    return training.train(dataset, input_size=SIZE, epochs=10, augment_copies=1, **options)
+    return training.train(
+        dataset, LITE0, input_size=SIZE, epochs=10, fine_tune=0, augment_copies=1, **options
+    )
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +106,7 @@ def test_settings_record_the_run(result):
 
 def test_fine_tuning_trains_only_the_top_layers_and_keeps_batch_norm_frozen(shapes):
     result = training.train(
-        shapes, input_size=64, epochs=1, augment=False, fine_tune=3, fine_tune_epochs=1
+        shapes, LITE0, input_size=64, epochs=1, augment=False, fine_tune=3, fine_tune_epochs=1
     )
     assert [phase["phase"] for phase in result.history] == ["head", "fine_tune"]
     trainable = [layer for layer in result.model.layers if layer.trainable and layer.weights]
@@ -114,7 +117,7 @@ def test_fine_tuning_trains_only_the_top_layers_and_keeps_batch_norm_frozen(shap
 
 def test_auto_fine_tuning_keeps_the_tuned_weights_only_if_validation_loss_falls(shapes):
     result = training.train(
-        shapes, input_size=64, epochs=3, augment=False, fine_tune="auto", fine_tune_epochs=2
+        shapes, LITE0, input_size=64, epochs=3, augment=False, fine_tune="auto", fine_tune_epochs=2
     )
     head, tuned = result.history
     assert tuned["kept"] == (min(tuned["val_loss"]) < min(head["val_loss"]))

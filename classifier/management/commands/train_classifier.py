@@ -39,10 +39,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fine-tune",
             type=fine_tune,
-            default=0,
+            default=training.DEFAULT_FINE_TUNE,
             metavar="N|auto",
-            help="then train the top N layers of the backbone too; auto: the top 7, kept only "
-            "if the validation loss falls",
+            help="after the head, train the top N layers of the backbone too (default "
+            f"{training.DEFAULT_FINE_TUNE}; 0: the head only); auto: the top 7, kept only if the "
+            "validation loss falls",
         )
         parser.add_argument("--input-size", type=int, help="pixels (default: the backbone's)")
         parser.add_argument("--no-augment", action="store_true")
