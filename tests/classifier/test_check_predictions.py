@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from PIL import Image
 
 from classifier.models import Prediction
@@ -117,3 +117,8 @@ def test_repair_redraws_marks_lost_and_deletes_strays(damaged, admin_client):
     page = admin_client.get(f"/predictions/{nothing.pk}/")
     assert page.status_code == 200 and "no longer stored" in page.content.decode()
     assert admin_client.get(f"/predictions/{no_thumbnail.pk}/thumbnail.jpg").status_code == 200
+
+
+def test_a_negative_min_age_is_refused(db):
+    with pytest.raises(CommandError, match="--min-age"):
+        check("--min-age", "-5")

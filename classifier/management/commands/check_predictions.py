@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from classifier import integrity
@@ -27,6 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["min_age"] < 0:
+            raise CommandError("--min-age is a number of seconds, 0 or more.")
         repair = options["repair"]
 
         def progress(rows, total):
