@@ -68,6 +68,12 @@ def test_train_classifier_cross_validates_first(shapes_dir, capsys, client, admi
     assert shown in change.content.decode()
 
 
+def test_train_classifier_refuses_a_fine_tune_that_is_no_count(shapes_dir):
+    with pytest.raises(CommandError, match="a number of layers or auto, not 'some'"):
+        call_command("train_classifier", "shapes", "--data", str(shapes_dir), "--fine-tune", "some")
+    assert not ImageClassifier.objects.exists()
+
+
 def test_train_classifier_refuses_more_folds_than_images(db, tmp_path):
     draw_shapes(tmp_path, per_class=3)
     with pytest.raises(CommandError, match="3 images: 3 folds need at least 4"):
