@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -47,6 +51,16 @@ return {
 """
 
 
+def _unless_navigating(condition, driver):
+    """Chromedriver reports an element that leaves with its page as an unknown error, not a stale one."""
+    try:
+        return condition(driver)
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error.msg):
+            return False
+        raise
+
+
 @dataclass
 class Browser:
     driver: webdriver.Chrome
@@ -71,7 +85,9 @@ class Browser:
     def wait(self, condition, seconds=WAIT_SECONDS):
         """What condition returns once it is truthy; elements may be replaced meanwhile."""
         ignored = (NoSuchElementException, StaleElementReferenceException)
-        return WebDriverWait(self.driver, seconds, ignored_exceptions=ignored).until(condition)
+        return WebDriverWait(self.driver, seconds, ignored_exceptions=ignored).until(
+            lambda driver: _unless_navigating(condition, driver)
+        )
 
     def wait_for(self, css):
         return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
