@@ -1,11 +1,12 @@
-"""One drawing function per chart class with plain matplotlib: draw(ax, rng, look)."""
+"""The matplotlib engine: one drawing function per chart class, drawer(ax, rng, look)."""
 
 from functools import partial
 
 import matplotlib as mpl
 import numpy as np
+from PIL import Image
 
-from mlcore.charts import data, text
+from mlcore.charts import data, figures, text
 from mlcore.charts.decorate import (
     category_ticks,
     label_bars,
@@ -374,3 +375,13 @@ DRAWERS = {
     "donut": partial(wedges, donut=True),
     "heatmap": heatmap,
 }
+
+CHARTS = tuple(DRAWERS)
+
+
+def missing() -> None:
+    return None
+
+
+def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
+    return figures.draw(DRAWERS[chart], chart, rng, size)

@@ -1,21 +1,15 @@
-"""Draw one chart as an image file: a pure function of (seed, chart class, index, size)."""
+"""Draw one chart as an image file: a pure function of (seed, chart class, engine, index, size)."""
 
 import io
-import warnings
+from functools import cache
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
-from mlcore.charts import CHART_CLASSES, matplotlib_charts, seaborn_charts
-from mlcore.charts.decorate import decorate
-from mlcore.charts.style import random_look
+from mlcore.charts import CHART_CLASSES, engines
 from mlcore.charts.surround import surround
 from mlcore.charts.text import pick
 
-SEABORN_SHARE = 0.4  # of charts drawn with seaborn where it draws the class
 RESAMPLERS = [
     Image.Resampling.LANCZOS,
     Image.Resampling.BICUBIC,
@@ -26,33 +20,26 @@ RESAMPLERS = [
 PNG_SHARE = 0.25
 
 
-def chart_rng(seed: int, chart: str, index: int) -> np.random.Generator:
-    return np.random.default_rng([seed, CHART_CLASSES.index(chart), index])
+def chart_rng(seed: int, chart: str, engine: str, index: int) -> np.random.Generator:
+    return np.random.default_rng(
+        [seed, CHART_CLASSES.index(chart), engines.ENGINES.index(engine), index]
+    )
 
 
-def draw_chart(seed: int, chart: str, index: int, size: int) -> tuple[bytes, str]:
+@cache
+def engine_module(name: str):
+    return engines.load(name)
+
+
+def draw_chart(seed: int, chart: str, engine: str, index: int, size: int) -> tuple[bytes, str]:
     """The encoded image and its file extension ("jpg" or "png")."""
-    rng = chart_rng(seed, chart, index)
-    return encode(render(chart, rng, size), rng)
+    rng = chart_rng(seed, chart, engine, index)
+    return encode(render(chart, engine, rng, size), rng)
 
 
-def render(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
+def render(chart: str, engine: str, rng: np.random.Generator, size: int) -> Image.Image:
     """An RGB image whose longest side is size pixels."""
-    look = random_look(rng, size)
-    drawers = seaborn_charts.DRAWERS if rng.random() < SEABORN_SHARE else matplotlib_charts.DRAWERS
-    draw = drawers.get(chart, matplotlib_charts.DRAWERS[chart])
-    # after_reset: every chart starts from matplotlib's defaults, whatever ran before it.
-    with mpl.style.context(look.styles, after_reset=True), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # layout and library deprecation notices
-        figure = Figure(figsize=look.figsize, dpi=look.dpi, layout=look.layout)
-        if not look.layout:
-            figure.subplots_adjust(**look.margins)
-        ax = figure.add_subplot()
-        draw(ax, rng, look)
-        decorate(figure, ax, rng, look, chart)
-        canvas = FigureCanvasAgg(figure)
-        canvas.draw()
-        image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+    image = engine_module(engine).draw(chart, rng, size).convert("RGB")
     resample = pick(rng, RESAMPLERS)
     return fit(surround(fit(image, size, resample), rng), size, resample)
 

@@ -1,4 +1,4 @@
-"""One drawing function per chart class with seaborn (pie and donut it does not draw)."""
+"""The seaborn engine: one drawing function per chart class (pie and donut it does not draw)."""
 
 from functools import partial
 
@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 import seaborn.objects as so
+from PIL import Image
 
-from mlcore.charts import data, text
+from mlcore.charts import data, figures, text
 from mlcore.charts.decorate import category_ticks, label_bars, steps, time_ticks, value_range
 from mlcore.charts.text import pick
 
@@ -301,3 +302,13 @@ DRAWERS = {
     "line": line,
     "heatmap": heatmap,
 }
+
+CHARTS = tuple(DRAWERS)
+
+
+def missing() -> None:
+    return None
+
+
+def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
+    return figures.draw(DRAWERS[chart], chart, rng, size)

@@ -13,6 +13,10 @@ from mlcore.charts.surround import on_page, photographed
 SIZE = 96
 SEED = 7
 PER_CLASS = 2
+FIGURES = (
+    "matplotlib",
+    "seaborn",
+)  # the quickest engines; tests/mlcore/test_chart_engines.py has all
 SYNONYMS = [
     "chart", "graph", "diagram", "bars", "stacked", "histo", "box", "whisker", "violin",
     "bubble", "scatter", "pie", "donut", "doughnut", "ring", "heat", "matrix", "distribution",
@@ -27,7 +31,9 @@ def drawn(tmp_path_factory):
     """One small dataset drawn by two worker processes, shared by the tests below."""
     out = tmp_path_factory.mktemp("charts")
     calls = []
-    counts = make_chart_dataset(out, PER_CLASS, seed=SEED, size=SIZE, progress=calls.append)
+    counts = make_chart_dataset(
+        out, PER_CLASS, seed=SEED, size=SIZE, engine_names=FIGURES, progress=calls.append
+    )
     return out, counts, calls
 
 
@@ -54,7 +60,7 @@ def test_every_class_is_drawn_as_a_valid_image_of_the_requested_size(drawn):
 
 def test_the_same_seed_gives_the_same_bytes_in_one_process_or_several(drawn, tmp_path):
     out, _, _ = drawn
-    make_chart_dataset(tmp_path, PER_CLASS, seed=SEED, size=SIZE, workers=1)
+    make_chart_dataset(tmp_path, PER_CLASS, seed=SEED, size=SIZE, workers=1, engine_names=FIGURES)
     assert files(tmp_path) == files(out)
 
 
@@ -62,7 +68,7 @@ def test_another_seed_gives_other_charts(drawn):
     out, _, _ = drawn
     for chart in CHART_CLASSES:
         first = next(path for path in (out / chart).iterdir() if "-00000." in path.name)
-        assert draw_chart(SEED + 1, chart, 0, SIZE)[0] != first.read_bytes()
+        assert draw_chart(SEED + 1, chart, "matplotlib", 0, SIZE)[0] != first.read_bytes()
 
 
 def test_titles_never_give_the_chart_class_away():
@@ -91,9 +97,17 @@ def test_counts_spread_over_their_whole_range():
 
 
 def test_the_command_writes_one_folder_of_files_per_class(tmp_path):
-    call_command("make_chart_dataset", str(tmp_path), per_class=1, size=48, workers=1, verbosity=0)
+    call_command(
+        "make_chart_dataset",
+        str(tmp_path),
+        per_class=1,
+        size=48,
+        workers=1,
+        engines="matplotlib",
+        verbosity=0,
+    )
     for chart in CHART_CLASSES:
         (path,) = (tmp_path / chart).iterdir()
-        assert re.fullmatch(rf"{chart}-0-00000\.(jpg|png)", path.name)
+        assert re.fullmatch(rf"{chart}-matplotlib-0-00000\.(jpg|png)", path.name)
         with Image.open(path) as image:
             assert max(image.size) == 48

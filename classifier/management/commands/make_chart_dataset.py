@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from mlcore.charts import CHART_CLASSES
-from mlcore.charts.dataset import make_chart_dataset
+from mlcore.charts import engines
+from mlcore.charts.dataset import draw_charts, plan_charts
 
 
 class Command(BaseCommand):
@@ -16,25 +16,38 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0, help="same seed, same files")
         parser.add_argument("--size", type=int, default=320, help="longest side in pixels")
         parser.add_argument("--workers", type=int, default=2, help="processes drawing charts")
+        parser.add_argument(
+            "--engines",
+            default=",".join(engines.TRAINING),
+            help=f"comma-separated, of {', '.join(engines.ENGINES)} (default: the training ones)",
+        )
 
     def handle(self, *args, **options):
         if options["per_class"] < 1 or options["size"] < 32 or options["workers"] < 1:
             raise CommandError("--per-class and --workers must be at least 1, --size at least 32.")
-        started = time.monotonic()
-        total = options["per_class"] * len(CHART_CLASSES)
-        with tqdm(total=total, unit="chart", disable=options["verbosity"] == 0) as bar:
-            counts = make_chart_dataset(
-                options["out"],
-                per_class=options["per_class"],
-                seed=options["seed"],
-                size=options["size"],
-                workers=options["workers"],
-                progress=bar.update,
+        names = [name.strip() for name in options["engines"].split(",") if name.strip()]
+        unknown = sorted(set(names) - set(engines.ENGINES))
+        if unknown or not names:
+            raise CommandError(
+                f"Unknown engine(s) {', '.join(unknown) or '(none given)'}; "
+                f"the engines are {', '.join(engines.ENGINES)}."
             )
+        started = time.monotonic()
+        plan = plan_charts(
+            options["out"], options["per_class"], options["seed"], options["size"], names
+        )
+        for line in plan.skipped:
+            self.stdout.write(self.style.WARNING(f"Skipping engine {line}"))
+        if not plan.jobs:
+            raise CommandError("No engine can draw here: see the lines above.")
+        with tqdm(total=len(plan.jobs), unit="chart", disable=options["verbosity"] == 0) as bar:
+            counts = draw_charts(plan, options["workers"], progress=bar.update)
         elapsed = time.monotonic() - started
+        engines_used = ", ".join(f"{name} {n}" for name, n in sorted(plan.by_engine().items()))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Wrote {sum(counts.values())} charts in {len(counts)} classes to {options['out']} "
-                f"in {elapsed:.1f} s ({sum(counts.values()) / elapsed:.1f} charts/s)."
+                f"in {elapsed:.1f} s ({sum(counts.values()) / elapsed:.1f} charts/s); "
+                f"by engine: {engines_used}."
             )
         )

@@ -1,0 +1,98 @@
+"""Charts drawn by JavaScript libraries in headless Chromium: one browser per process, one tab per library.
+
+An engine hands over its library's script files and a snippet that draws one chart: the snippet
+runs as an async function body with `spec` (the engine's JSON-able data), `element` (an empty
+div of the chart's size) and `done` (to call once the chart is drawn).
+"""
+
+import atexit
+import base64
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from mlcore.scraping.browser import BrowserError, chromium, find_browser
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<style>html, body {{ margin: 0; padding: 0; background: transparent; }}</style>
+{scripts}</head><body></body></html>"""
+RUN = """
+const [spec, width, height, background, code, done] = arguments;
+document.body.innerHTML = "";
+const element = document.createElement("div");
+element.id = "chart";
+Object.assign(element.style, {width: width + "px", height: height + "px", background});
+document.body.appendChild(element);
+new Function("spec", "element", "done", code)(spec, element, done);
+"""
+SCRIPT_TIMEOUT = 30
+
+
+def missing(scripts) -> str | None:
+    """Why charts cannot be drawn with these script files here, or None."""
+    try:
+        find_browser()
+    except BrowserError as error:
+        return str(error)
+    absent = [str(path) for path in scripts if not Path(path).is_file()]
+    if absent:
+        return f"{', '.join(absent)} not found (scripts/install.sh installs it)"
+    return None
+
+
+class Session:
+    def __init__(self):
+        self.stack = contextlib.ExitStack()
+        self.driver = self.stack.enter_context(chromium())
+        self.driver.set_script_timeout(SCRIPT_TIMEOUT)
+        self.folder = Path(self.stack.enter_context(tempfile.TemporaryDirectory()))
+        self.tabs = {}  # library -> window handle
+
+    def tab(self, library: str, scripts) -> None:
+        if library not in self.tabs:
+            tags = "\n".join(
+                f'<script src="{Path(path).resolve().as_uri()}"></script>' for path in scripts
+            )
+            page = self.folder / f"{library}.html"
+            page.write_text(PAGE.format(scripts=tags))
+            if self.tabs:
+                self.driver.switch_to.new_window("tab")
+            self.driver.get(page.as_uri())
+            self.tabs[library] = self.driver.current_window_handle
+        self.driver.switch_to.window(self.tabs[library])
+
+    def draw(self, library, scripts, code, spec, width, height, scale, background) -> Image.Image:
+        self.tab(library, scripts)
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False},
+        )
+        self.driver.execute_async_script(RUN, spec, width, height, background, code)
+        # a screenshot of the div alone, at the scale asked for (Page.captureScreenshot's clip)
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+                "captureBeyondViewport": True,
+            },
+        )
+        return Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB")
+
+    def close(self):
+        self.stack.close()
+
+
+_session = None
+
+
+def draw(library, scripts, code, spec, width, height, scale=1.0, background="white") -> Image.Image:
+    """The chart the snippet draws, as a browser shows it at that device pixel ratio."""
+    global _session
+    if _session is None:
+        _session = Session()
+        atexit.register(_session.close)
+    return _session.draw(library, scripts, code, spec, width, height, scale, background)

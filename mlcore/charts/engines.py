@@ -1,0 +1,53 @@
+"""The ways of drawing a chart, one module each: mlcore.charts.<name>_charts.
+
+An engine module has CHARTS, the chart classes it draws; draw(chart, rng, size), an RGB image
+about size pixels on its longest side, a pure function of rng; and missing(), why it cannot draw
+on this machine (a program or file it needs is absent) or None. Modules are imported only when
+asked for, since some take seconds to import and some need programs that may be absent.
+"""
+
+import importlib
+from types import ModuleType
+
+TRAINING = (
+    "matplotlib",
+    "seaborn",
+    "plotnine",
+    "office",
+    "vega",
+    "pygal",
+    "chartjs",
+    "echarts",
+    "plotly",
+)
+# Never trained on, by bootstrap or by any recipe measured: the final holdout (README).
+HOLDOUT = ("pillow", "bokeh")
+ENGINES = TRAINING + HOLDOUT
+
+
+class EngineMissing(Exception):
+    """The engine cannot draw here; the message says why."""
+
+
+def load(name: str) -> ModuleType:
+    if name not in ENGINES:
+        raise EngineMissing(f"{name}: no such engine (engines: {', '.join(ENGINES)})")
+    try:
+        module = importlib.import_module(f"mlcore.charts.{name}_charts")
+    except ImportError as error:
+        raise EngineMissing(f"{name}: {error}") from error
+    reason = module.missing()
+    if reason:
+        raise EngineMissing(f"{name}: {reason}")
+    return module
+
+
+def usable(names) -> tuple[dict[str, ModuleType], list[str]]:
+    """The engines among names that can draw here, and a line for each that cannot."""
+    modules, skipped = {}, []
+    for name in names:
+        try:
+            modules[name] = load(name)
+        except EngineMissing as error:
+            skipped.append(str(error))
+    return modules, skipped
