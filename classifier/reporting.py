@@ -79,3 +79,6 @@ def write_metrics(out, title, metrics):
             f"{row['label']:<{width}}  {row['precision']:9.3f}  {row['recall']:6.3f}  "
             f"{row['f1']:5.3f}  {row['support']:7d}"
         )
+    if metrics.get("predicted_absent"):
+        taken = ", ".join(f"{label} {n}" for label, n in metrics["predicted_absent"].items())
+        out.write(f"Predicted as classes with no images here: {taken}")

@@ -12,7 +12,9 @@ def evaluate(labels: Sequence[int], probabilities: np.ndarray, names: Sequence[s
     """Accuracy, top-3 accuracy, per-class precision/recall/F1, confusion matrix and ECE.
 
     labels: the true class index of each example; probabilities: (examples, classes).
-    confusion[i][j] counts examples of class i predicted as class j.
+    confusion[i][j] counts examples of class i predicted as class j. Per-class rows and macro
+    averages cover the classes present in labels, so a folder of a few classes is judged on
+    those; predictions of absent classes count as errors and are tallied in predicted_absent.
     """
     labels = np.asarray(labels, dtype=np.int64)
     probabilities = np.asarray(probabilities, dtype=np.float64)
@@ -35,14 +37,16 @@ def evaluate(labels: Sequence[int], probabilities: np.ndarray, names: Sequence[s
     precision = ratio(hits, confusion.sum(axis=0))
     recall = ratio(hits, support)
     f1 = ratio(2 * precision * recall, precision + recall)
+    present = support > 0
+    predicted_counts = confusion.sum(axis=0)
     top_k = np.argsort(-probabilities, axis=1, kind="stable")[:, :TOP_K]
     return {
         "count": len(labels),
         "accuracy": float((predicted == labels).mean()),
         "top3_accuracy": float((top_k == labels[:, None]).any(axis=1).mean()),
-        "macro_precision": float(precision.mean()),
-        "macro_recall": float(recall.mean()),
-        "macro_f1": float(f1.mean()),
+        "macro_precision": float(precision[present].mean()),
+        "macro_recall": float(recall[present].mean()),
+        "macro_f1": float(f1[present].mean()),
         "ece": expected_calibration_error(probabilities.max(axis=1), predicted == labels),
         "classes": [
             {
@@ -53,7 +57,13 @@ def evaluate(labels: Sequence[int], probabilities: np.ndarray, names: Sequence[s
                 "support": int(support[i]),
             }
             for i, name in enumerate(names)
+            if present[i]
         ],
+        "predicted_absent": {
+            name: int(predicted_counts[i])
+            for i, name in enumerate(names)
+            if not present[i] and predicted_counts[i]
+        },
         "labels": list(names),
         "confusion": confusion.tolist(),
     }

@@ -1,4 +1,4 @@
-"""Charts drawn by JavaScript libraries in headless Chromium: one browser per process, one tab per library.
+"""Charts drawn by JavaScript libraries in headless Chromium: a browser a process, a tab a library.
 
 An engine hands over its library's script files and a snippet that draws one chart: the snippet
 runs as an async function body with `spec` (the engine's JSON-able data), `element` (an empty

@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -105,6 +106,21 @@ def test_evaluate_classifier_on_another_folder(shapes_classifier, tmp_path, caps
     assert accuracy == pytest.approx(json.loads(report.read_text())["accuracy"], abs=1e-4)
     assert json.loads(report.read_text())["count"] == 12
     assert accuracy > 0.5
+
+
+def test_evaluate_classifier_on_some_classes_reports_only_those(
+    shapes_classifier, tmp_path, capsys
+):
+    draw_shapes(tmp_path / "other", per_class=4, seed=7)
+    shutil.rmtree(tmp_path / "other" / "green_square")
+    report = tmp_path / "metrics.json"
+    call_command("evaluate_classifier", "shapes", tmp_path / "other", json=report)
+    metrics = json.loads(report.read_text())
+    table = capsys.readouterr().out
+    assert [row["label"] for row in metrics["classes"]] == ["blue_triangle", "red_circle"]
+    recalls = [row["recall"] for row in metrics["classes"]]
+    assert metrics["macro_recall"] == pytest.approx(sum(recalls) / 2)
+    assert "green_square" not in table.split("class")[-1].split("Predicted as")[0]
 
 
 def test_evaluate_classifier_unknown_folders_list_the_labels(shapes_classifier, tmp_path):

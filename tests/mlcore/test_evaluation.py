@@ -63,11 +63,28 @@ def test_expected_calibration_error(result):
     assert same_bin == pytest.approx(0.215)
 
 
-def test_a_class_never_predicted_or_absent_scores_zero_without_warnings():
+def test_a_class_never_predicted_scores_zero_without_warnings():
     with np.errstate(all="raise"):
-        result = evaluate([0, 0], np.array([[0.9, 0.1, 0.0], [0.8, 0.2, 0.0]]), ["x", "y", "z"])
-    assert [row["precision"] for row in result["classes"]] == [1, 0, 0]
-    assert [row["support"] for row in result["classes"]] == [2, 0, 0]
+        result = evaluate([0, 1], np.array([[0.9, 0.1, 0.0], [0.8, 0.2, 0.0]]), ["x", "y", "z"])
+    assert [(row["label"], row["precision"], row["recall"]) for row in result["classes"]] == [
+        ("x", 0.5, 1.0),
+        ("y", 0.0, 0.0),
+    ]
+
+
+def test_classes_absent_from_the_truth_are_left_out_of_the_table_and_the_macro_averages():
+    names = [f"class{i}" for i in range(13)]
+    labels = [0, 0, 1, 1, 2, 2, 3, 3]
+    probabilities = np.full((8, 13), 0.01)
+    probabilities[np.arange(8), labels] = 0.9
+    probabilities[7, 12] = 0.95  # one of class3 taken for an absent class
+    result = evaluate(labels, probabilities, names)
+    assert [row["label"] for row in result["classes"]] == names[:4]
+    assert result["accuracy"] == 7 / 8
+    assert result["macro_recall"] == pytest.approx((1 + 1 + 1 + 0.5) / 4)
+    assert result["macro_precision"] == 1.0
+    assert result["macro_f1"] == pytest.approx((1 + 1 + 1 + 2 / 3) / 4)
+    assert result["predicted_absent"] == {"class12": 1}
 
 
 def test_results_are_json(result):
