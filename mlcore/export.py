@@ -5,6 +5,8 @@ target CPU, so the export is float32. Every export is compared with the Keras mo
 given images, through mlcore.runtime as the site will run it.
 """
 
+import contextlib
+import io
 import json
 import statistics
 import time
@@ -27,7 +29,9 @@ class ExportError(Exception):
 
 def convert(model: keras.Model) -> bytes:
     """The TFLite flatbuffer of a model with its outputs: probabilities and the feature map."""
-    return tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    # The converter prints the signatures of the SavedModel it goes through, hundreds of lines.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return tf.lite.TFLiteConverter.from_keras_model(model).convert()
 
 
 def check(model: keras.Model, pixels: np.ndarray, folder: Path) -> dict:
