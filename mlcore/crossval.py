@@ -49,15 +49,45 @@ def fold_datasets(dataset: Dataset, k: int, seed: int, val_fraction: float) -> l
             f"The smallest class has {smallest} images: {k} folds need at least {k + 1}."
         )
     folds = deal(samples, k, seed)
-    datasets = []
-    for index, test in enumerate(folds):
-        rest = [sample for other, fold in enumerate(folds) if other != index for sample in fold]
-        split = stratify(rest, val_fraction, 0, seed)
-        splits = {"train": split["train"], "val": split["val"], "test": test}
-        counts = {name: count_labels(members, dataset.labels) for name, members in splits.items()}
-        report = replace(dataset.report, counts=counts)
-        datasets.append(Dataset(dataset.root, dataset.labels, splits, report))
-    return datasets
+    return [
+        held_out(
+            dataset,
+            fold,
+            [s for other in folds if other is not fold for s in other],
+            seed,
+            val_fraction,
+        )
+        for fold in folds
+    ]
+
+
+def group_datasets(
+    dataset: Dataset, group_of: Callable[[Sample], str], seed: int, val_fraction: float
+) -> dict[str, Dataset]:
+    """Leave one group out: per group (a source, such as the tool that drew a chart or the site
+    a photo came from), a dataset tested on that group's images and trained on the others'."""
+    samples = [sample for split in SPLITS for sample in dataset.splits[split]]
+    groups = sorted({group_of(sample) for sample in samples})
+    if len(groups) < 2:
+        raise CrossValidationError(f"Leaving a group out needs two groups, not {groups}.")
+    return {
+        group: held_out(
+            dataset,
+            [sample for sample in samples if group_of(sample) == group],
+            [sample for sample in samples if group_of(sample) != group],
+            seed,
+            val_fraction,
+        )
+        for group in groups
+    }
+
+
+def held_out(dataset: Dataset, test: list[Sample], rest: list[Sample], seed, val_fraction):
+    """dataset with test as its test split and rest split into train and validation."""
+    split = stratify(rest, val_fraction, 0, seed)
+    splits = {"train": split["train"], "val": split["val"], "test": test}
+    counts = {name: count_labels(members, dataset.labels) for name, members in splits.items()}
+    return Dataset(dataset.root, dataset.labels, splits, replace(dataset.report, counts=counts))
 
 
 def summarise(runs: list[dict]) -> dict:

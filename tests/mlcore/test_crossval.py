@@ -47,6 +47,23 @@ def test_too_few_folds_or_images_are_refused(shapes, k, message):
         crossval.fold_datasets(shapes, k, seed=0, val_fraction=0.15)
 
 
+def test_leaving_a_group_out_tests_on_all_of_it_and_trains_on_none_of_it(shapes):
+    everything = paths(s for split in shapes.splits.values() for s in split)
+
+    def group(sample):  # draw_shapes numbers files 000..010: three "sources"
+        return "abc"[int(sample.path.stem) % 3]
+
+    held_out = crossval.group_datasets(shapes, group, seed=0, val_fraction=0.15)
+    assert sorted(held_out) == ["a", "b", "c"]
+    for name, dataset in held_out.items():
+        train, val, test = (dataset.splits[split] for split in datasets.SPLITS)
+        assert {group(s) for s in test} == {name}
+        assert name not in {group(s) for s in train + val}
+        assert paths(train) | paths(val) | paths(test) == everything
+    with pytest.raises(crossval.CrossValidationError, match="two groups"):
+        crossval.group_datasets(shapes, lambda sample: "all", seed=0, val_fraction=0.15)
+
+
 def test_cross_validate_summarises_each_fold(tmp_path):
     noise = datasets.scan(draw_noise(tmp_path, size=32))  # dark against light: easy
     events = []
