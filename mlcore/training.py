@@ -46,6 +46,7 @@ class TrainingResult:
     head_bias: np.ndarray  # (classes,)
     history: list[dict]  # per phase: phase, epochs, best_epoch, seconds, loss, val_loss, ...
     metrics: dict  # evaluation.evaluate on the test split
+    test_probabilities: np.ndarray  # (test images, classes), in the test split's order
     settings: dict  # everything needed to run it again
     dataset: Dataset
     seconds: float
@@ -174,6 +175,7 @@ def train(
         head_bias=bias,
         history=history,
         metrics=evaluation.evaluate(test_labels, probabilities, dataset.labels),
+        test_probabilities=probabilities,
         settings=settings,
         dataset=dataset,
         seconds=time.perf_counter() - start,

@@ -46,3 +46,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   .venv/bin/python -m pip install --quiet -r "$requirements"
   echo "$wanted" > "$stamp"
 fi
+
+# Chart.js and Apache ECharts, two of the engines the chart classifier's training charts are drawn
+# with (in headless Chromium), pinned by mlcore/charts/js/package-lock.json.
+charts_js=mlcore/charts/js
+if command -v npm >/dev/null; then
+  if ! cmp -s "$charts_js/package-lock.json" "$charts_js/node_modules/.installed-lock"; then
+    echo "Installing the JavaScript chart libraries into $charts_js/node_modules"
+    npm ci --prefix "$charts_js" --no-audit --no-fund --loglevel=error >/dev/null
+    cp "$charts_js/package-lock.json" "$charts_js/node_modules/.installed-lock"
+  fi
+else
+  echo "Note: without npm the chart generator skips its Chart.js and ECharts engines." >&2
+fi

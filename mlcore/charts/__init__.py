@@ -18,3 +18,12 @@ CHART_CLASSES = [
     "donut",
     "heatmap",
 ]
+
+# How bootstrap trains the chart classifier, and bench/chart_engines.py's baseline: chosen there,
+# on charts of engines left out of training (README).
+TRAINING_RECIPE = {
+    "backbone": "efficientnet_lite0",
+    "fine_tune": 0,
+    "fit": "stretch",
+    "augment_copies": 1,
+}

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from classifier.models import ImageClassifier
-from mlcore.charts import CHART_CLASSES
+from mlcore.charts import CHART_CLASSES, TRAINING_RECIPE
 from namegen.models import NameModelVersion
 from quotes.models import Quote
 from quotes.pool import refill
@@ -13,15 +13,6 @@ from quotes.providers import Bundled
 
 CHARTS = "charts"
 CHARTS_PER_CLASS = 240
-# Stretched to the model's square input, charts of every shape fill all of it. More distinct
-# charts help more than augmented copies of each: 3 copies beat 1 by little, at twice the time.
-# The recipe measured on charts (README): Lite0's head, not the photo default.
-CHARTS_TRAINING = {
-    "backbone": "efficientnet_lite0",
-    "fine_tune": 0,
-    "fit": "stretch",
-    "augment_copies": 1,
-}
 CHARTS_DESCRIPTION = (
     "What is the name of that plot? Trained on charts this site draws itself with matplotlib "
     "and seaborn, in many styles; it also recognises charts from other tools."
@@ -89,7 +80,7 @@ class Command(BaseCommand):
             data=charts,
             title="Chart types",
             stdout=self.stdout,
-            **CHARTS_TRAINING,
+            **TRAINING_RECIPE,
         )
         ImageClassifier.objects.filter(slug=CHARTS).update(description=CHARTS_DESCRIPTION)
         return True

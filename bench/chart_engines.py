@@ -1,0 +1,164 @@
+"""Leave one engine out: train the chart classifier on every training engine but one, test it on
+the charts of the one left out, for every engine. This predicts how the classifier does on
+charts from a tool it never saw; raise the worst engine, not the mean.
+
+    .venv/bin/python bench/chart_engines.py [--per-class 20] [--data DIR] [--recipe NAME ...]
+                                            [--json FILE]
+    .venv/bin/python bench/chart_engines.py --show FILE [FILE ...]
+
+Each engine draws --per-class charts of every class it draws (mlcore.charts.dataset, seed 0)
+into DIR; charts already there are reused. The holdout engines (mlcore.charts.engines.HOLDOUT)
+are never drawn here. Recipes are mlcore.training.train's options; "bootstrap" is the one
+bootstrap trains with. For each recipe: a row per left-out engine (accuracy, macro F1 over the
+classes it draws, the three classes it recalls worst), then the mean and the worst engine, and
+how a "not sure" threshold on the top probability splits the left-out charts.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mlcore import crossval, datasets
+from mlcore.charts import TRAINING_RECIPE, engines
+from mlcore.charts.dataset import draw_charts, engine_of, plan_charts
+
+RECIPES = {
+    "bootstrap": TRAINING_RECIPE,
+    "letterbox": {**TRAINING_RECIPE, "fit": "letterbox"},
+    "3 copies": {**TRAINING_RECIPE, "augment_copies": 3},
+    "no copies": {**TRAINING_RECIPE, "augment": False},
+    "lite1 head": {**TRAINING_RECIPE, "backbone": "efficientnet_lite1"},
+    "lite0 at 320": {**TRAINING_RECIPE, "input_size": 320},
+    "lite0 fine-tune auto": {**TRAINING_RECIPE, "fine_tune": "auto"},
+}
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+VAL_FRACTION = 0.15
+
+
+def draw(folder: Path, per_class: int) -> None:
+    for name in engines.TRAINING:
+        plan = plan_charts(folder, per_class, seed=0, size=320, engine_names=[name])
+        for line in plan.skipped:
+            print(f"Skipping engine {line}", flush=True)
+        todo = [job for job in plan.jobs if not any(folder.glob(chart_file_glob(job)))]
+        if todo:
+            started = time.perf_counter()
+            plan.jobs = todo
+            draw_charts(plan)
+            seconds = time.perf_counter() - started
+            print(f"{name}: drew {len(todo)} charts, {seconds / len(todo):.2f} s each", flush=True)
+
+
+def chart_file_glob(job) -> str:
+    _, seed, chart, engine, index, _ = job
+    return f"{chart}/{chart}-{engine}-{seed}-{index:05d}.*"
+
+
+def leave_one_engine_out(dataset, recipe: dict) -> dict:
+    """Per left-out engine: its test metrics, seconds to train, and its (confidence, correct)."""
+    # Here, not at the top: the processes drawing charts import this script, and need no TensorFlow.
+    import keras
+
+    from mlcore import training
+
+    rows = {}
+    held_out = crossval.group_datasets(
+        dataset, lambda sample: engine_of(sample.path), seed=0, val_fraction=VAL_FRACTION
+    )
+    for engine, fold in held_out.items():
+        started = time.perf_counter()
+        result = training.train(fold, **recipe)
+        truth = np.array([dataset.labels.index(s.label) for s in fold.splits["test"]])
+        probabilities = result.test_probabilities
+        rows[engine] = {
+            "metrics": result.metrics,
+            "seconds": round(time.perf_counter() - started, 1),
+            "confidence": probabilities.max(axis=1).round(4).tolist(),
+            "correct": (probabilities.argmax(axis=1) == truth).tolist(),
+        }
+        print(f"  left out {engine}: accuracy {result.metrics['accuracy']:.3f}", flush=True)
+        del result
+        keras.backend.clear_session()
+    return rows
+
+
+def worst_classes(metrics: dict, count: int = 3) -> str:
+    rows = sorted(metrics["classes"], key=lambda row: row["recall"])[:count]
+    return ", ".join(f"{row['label']} {row['recall']:.2f}" for row in rows)
+
+
+def print_tables(results: dict) -> None:
+    for name, rows in results.items():
+        accuracies = {engine: row["metrics"]["accuracy"] for engine, row in rows.items()}
+        worst = min(accuracies, key=accuracies.get)
+        minutes = sum(row["seconds"] for row in rows.values()) / 60
+        print(f"\n### {name} ({minutes:.0f} min for {len(rows)} engines)\n")
+        print("| left-out engine | charts | accuracy | macro F1 | worst recalled classes |")
+        print("|---|---|---|---|---|")
+        for engine, row in rows.items():
+            metrics = row["metrics"]
+            print(
+                f"| {engine} | {metrics['count']} | {metrics['accuracy']:.3f} | "
+                f"{metrics['macro_f1']:.3f} | {worst_classes(metrics)} |"
+            )
+        values = list(accuracies.values())
+        print(
+            f"| **mean** | | **{statistics.fmean(values):.3f}** +/- {statistics.stdev(values):.3f}"
+            f" | | |\n| **worst** | | **{accuracies[worst]:.3f}** ({worst}) | | |"
+        )
+        print_thresholds(rows)
+
+
+def print_thresholds(rows: dict) -> None:
+    """How often the classifier is right above and below each "not sure" threshold."""
+    confidence = np.concatenate([row["confidence"] for row in rows.values()])
+    correct = np.concatenate([row["correct"] for row in rows.values()])
+    print("\n| not sure below | answered sure | right when sure | right when not sure |")
+    print("|---|---|---|---|")
+    for threshold in THRESHOLDS:
+        sure = confidence >= threshold
+        right_sure = correct[sure].mean() if sure.any() else float("nan")
+        right_unsure = correct[~sure].mean() if (~sure).any() else float("nan")
+        print(f"| {threshold:.1f} | {sure.mean():.3f} | {right_sure:.3f} | {right_unsure:.3f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-class", type=int, default=20, help="charts per class and engine")
+    parser.add_argument("--data", type=Path, default=Path("data/bench/chart_engines"))
+    parser.add_argument(
+        "--recipe", action="append", choices=list(RECIPES), help="default: bootstrap"
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--show", type=Path, nargs="+", metavar="JSON", help="tables of earlier runs"
+    )
+    options = parser.parse_args()
+    if options.show:
+        results = {}
+        for path in options.show:
+            results.update(json.loads(path.read_text(encoding="utf-8")))
+        print_tables(results)
+        return
+    draw(options.data, options.per_class)
+    dataset = datasets.scan(options.data)
+    images = sum(len(samples) for samples in dataset.splits.values())
+    print(f"{options.data}: {images} charts, {len(dataset.labels)} classes", flush=True)
+    results = {}
+    for name in options.recipe or ["bootstrap"]:
+        print(f"{name}:", flush=True)
+        results[name] = leave_one_engine_out(dataset, RECIPES[name])
+        if options.json:
+            options.json.write_text(json.dumps(results) + "\n", encoding="utf-8")
+    print_tables(results)
+
+
+if __name__ == "__main__":
+    main()
