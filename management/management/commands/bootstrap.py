@@ -14,8 +14,9 @@ from quotes.providers import Bundled
 CHARTS = "charts"
 CHARTS_PER_CLASS = 240
 CHARTS_DESCRIPTION = (
-    "What is the name of that plot? Trained on charts this site draws itself with matplotlib "
-    "and seaborn, in many styles; it also recognises charts from other tools."
+    "What is the name of that plot? Trained on charts this site draws itself with nine "
+    "charting tools (matplotlib, seaborn, plotnine, office looks, Vega-Lite, pygal, Chart.js, "
+    "ECharts and Plotly) in their many styles, and measured on tools it never saw."
 )
 
 
