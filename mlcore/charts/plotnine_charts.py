@@ -560,7 +560,7 @@ def line(rng, look):
                 color=look.ink,
             )
         return plot
-    dashed = rng.random() < 0.2
+    dashed = rng.random() < 0.2 and n_series <= 4  # plotnine has four line types
     mapping = (
         p9.aes("x", "y", colour="series", linetype="series")
         if dashed
