@@ -1,4 +1,9 @@
-"""Every engine draws every chart class it claims as a real picture; one that cannot draw is skipped."""
+"""Every engine draws each class it claims as a real picture; one that cannot draw is skipped."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -7,6 +12,7 @@ from mlcore.charts import CHART_CLASSES, browser, engines
 from mlcore.charts.dataset import engine_of, plan_charts
 
 SIZE = 160
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def ink(image) -> float:
@@ -57,3 +63,29 @@ def test_a_plan_skips_what_cannot_draw_and_shares_each_class_among_the_engines(t
     assert pies == ["matplotlib"] * 4  # seaborn draws no pies
     assert sorted(lines) == ["matplotlib", "matplotlib", "seaborn", "seaborn"]
     assert engine_of(tmp_path / "line" / "line-seaborn-0-00001.png") == "seaborn"
+
+
+def test_without_chromium_the_command_skips_the_browser_engines_and_says_why(tmp_path):
+    no_browser = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    options = [
+        "--per-class",
+        "1",
+        "--size",
+        "48",
+        "--workers",
+        "1",
+        "--engines",
+        "chartjs,matplotlib",
+    ]
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "make_chart_dataset", str(tmp_path / "charts"), *options],
+        cwd=ROOT,
+        env=no_browser,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Skipping engine chartjs: chromium and chromedriver not found" in completed.stdout
+    drawn = {path.name.split("-")[1] for path in (tmp_path / "charts").rglob("*.*")}
+    assert drawn == {"matplotlib"}
