@@ -7,11 +7,12 @@ charts from a tool it never saw; raise the worst engine, not the mean.
     .venv/bin/python bench/chart_engines.py --show FILE [FILE ...]
 
 Each engine draws --per-class charts of every class it draws (mlcore.charts.dataset, seed 0)
-into DIR; charts already there are reused. The holdout engines (mlcore.charts.engines.HOLDOUT)
-are never drawn here. Recipes are mlcore.training.train's options; "bootstrap" is the one
-bootstrap trains with. For each recipe: a row per left-out engine (accuracy, macro F1 over the
-classes it draws, the three classes it recalls worst), then the mean and the worst engine, and
-how a "not sure" threshold on the top probability splits the left-out charts.
+into DIR; charts already there are reused, and only the first --per-class of each are used. The
+holdout engines (mlcore.charts.engines.HOLDOUT) are never drawn here. Recipes are
+mlcore.training.train's options; "bootstrap" is the one bootstrap trains with. For each recipe:
+a row per left-out engine (accuracy, macro F1 over the classes it draws, the three classes it
+recalls worst), the mean and the worst engine, and how a "not sure" threshold on the top
+probability splits the left-out charts.
 """
 
 import argparse
@@ -19,6 +20,7 @@ import json
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +61,18 @@ def draw(folder: Path, per_class: int) -> None:
 def chart_file_glob(job) -> str:
     _, seed, chart, engine, index, _ = job
     return f"{chart}/{chart}-{engine}-{seed}-{index:05d}.*"
+
+
+def first_charts(dataset, per_class: int):
+    """The dataset with only the first per_class charts of each engine and class: fewer than
+    were drawn, to measure what more charts bring."""
+    kept = [
+        sample
+        for split in datasets.SPLITS
+        for sample in dataset.splits[split]
+        if int(sample.path.stem.rsplit("-", 1)[1]) < per_class
+    ]
+    return replace(dataset, splits={"train": kept, "val": [], "test": []})
 
 
 def leave_one_engine_out(dataset, recipe: dict) -> dict:
@@ -148,7 +162,7 @@ def main():
         print_tables(results)
         return
     draw(options.data, options.per_class)
-    dataset = datasets.scan(options.data)
+    dataset = first_charts(datasets.scan(options.data), options.per_class)
     images = sum(len(samples) for samples in dataset.splits.values())
     print(f"{options.data}: {images} charts, {len(dataset.labels)} classes", flush=True)
     results = {}
