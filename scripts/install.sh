@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 requirements=requirements.txt
 [ "${1:-}" = dev ] && requirements=requirements-dev.txt
 
-# Chromium and its driver drive the image scraper and the browser tests; fonts-liberation gives
-# the chart generator more than matplotlib's own fonts; redis-server is the cache the site uses
-# with REDIS_URL (the tests start their own on a free port). Installed when missing and run as root.
-debian_packages=(chromium chromium-driver fonts-liberation redis-server)
+# Chromium and its driver drive the image scraper, the browser tests and the chart generator's
+# JavaScript engines; fonts-liberation gives the chart generator more than matplotlib's own fonts;
+# libcairo2 rasterises pygal's SVG charts; redis-server is the cache the site uses with REDIS_URL
+# (the tests start their own on a free port). Installed when missing and run as root.
+debian_packages=(chromium chromium-driver fonts-liberation libcairo2 redis-server)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
