@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from mlcore.charts.text import pick
 from mlcore.scraping.browser import BrowserError, chromium, find_browser
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
@@ -41,6 +42,20 @@ def missing(scripts) -> str | None:
     if absent:
         return f"{', '.join(absent)} not found (scripts/install.sh installs it)"
     return None
+
+
+def canvas_size(rng, size: int, round_chart: bool, shortest: int) -> tuple[int, int, float]:
+    """CSS width and height and device pixel ratio, at least size pixels on the longest side and
+    no side under shortest CSS pixels; pies and donuts are about square."""
+    longest = max(rng.uniform(400, 800), size / 2)
+    scale = pick(rng, [s for s in (1.0, 1.0, 1.5, 2.0) if size <= longest * s <= 4 * size] or [1.0])
+    longest = max(longest, size / scale)
+    if round_chart:
+        aspect = rng.uniform(0.85, 1.6)
+    else:
+        aspect = pick(rng, [rng.uniform(1.3, 2.2), rng.uniform(1.0, 1.3), rng.uniform(0.7, 1.0)])
+    width, height = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
+    return round(max(width, shortest)), round(max(height, shortest)), scale
 
 
 class Session:

@@ -486,19 +486,6 @@ def plugins(rng: np.random.Generator, look: Look) -> dict:
     return found
 
 
-def canvas_size(rng: np.random.Generator, size: int, round_chart: bool) -> tuple[int, int, float]:
-    """CSS width and height and device pixel ratio, at least size pixels on the longest side."""
-    longest = max(rng.uniform(400, 780), size / 2)
-    scale = pick(rng, [s for s in (1.0, 1.0, 1.5, 2.0) if size <= longest * s <= 4 * size] or [1.0])
-    longest = max(longest, size / scale)
-    if round_chart:
-        aspect = rng.uniform(0.85, 1.5)
-    else:
-        aspect = pick(rng, [rng.uniform(1.3, 2.2), rng.uniform(1.0, 1.3), rng.uniform(0.7, 1.0)])
-    width, height = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
-    return round(max(width, SHORTEST)), round(max(height, SHORTEST)), scale
-
-
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     look = make_look(rng)
     config = DRAWERS[chart](rng, look)
@@ -507,7 +494,7 @@ def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
         values["size"] = look.font_size - 1
         solid = look.palette is not None and look.alpha >= 0.7
         values["color"] = "white" if values["place"] == "center" and solid else look.text
-    width, height, scale = canvas_size(rng, size, chart in ROUND)
+    width, height, scale = browser.canvas_size(rng, size, chart in ROUND, SHORTEST)
     if look.legend in ("left", "right") and width < 560:  # Chart.js would cut the labels short
         look.legend = "top"
     config["options"]["plugins"] = plugins(rng, look)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from mlcore.charts.text import pick
+
 
 def magnitude(rng: np.random.Generator) -> float:
     """A typical value anywhere from about 1 to 100,000."""
@@ -49,6 +51,19 @@ def amounts(rng: np.random.Generator, n_series: int, n_groups: int) -> np.ndarra
     """(n_series, n_groups) positive amounts, whole numbers half the time."""
     values = magnitude(rng) * rng.lognormal(0, rng.uniform(0.1, 0.8), (n_series, n_groups))
     return values.round() + 1 if rng.random() < 0.5 else values
+
+
+def bar_amounts(rng: np.random.Generator) -> np.ndarray:
+    """(n_series, n_groups) amounts for bars: one series or a few, negative now and then, and a
+    single series sorted now and then."""
+    n_series = pick(rng, [1, 1, 1, 1, 2, 2, 3, 4])
+    n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
+    values = amounts(rng, n_series, n_groups)
+    if rng.random() < 0.1:
+        values -= values.mean() * rng.uniform(0.3, 0.9)
+    if n_series == 1 and rng.random() < 0.4:
+        values = np.sort(values)[:, :: pick(rng, [1, -1])]
+    return values
 
 
 def sample(rng: np.random.Generator, n: int, centre: float, spread: float) -> np.ndarray:

@@ -551,24 +551,11 @@ def legend(rng: np.random.Generator, look: Look, chart: str, heading: int) -> di
     return found
 
 
-def canvas_size(rng: np.random.Generator, size: int, round_chart: bool) -> tuple[int, int, float]:
-    """CSS width and height and device pixel ratio, at least size pixels on the longest side."""
-    longest = max(rng.uniform(420, 820), size / 2)
-    scale = pick(rng, [s for s in (1.0, 1.0, 1.5, 2.0) if size <= longest * s <= 4 * size] or [1.0])
-    longest = max(longest, size / scale)
-    if round_chart:
-        aspect = rng.uniform(0.9, 1.6)
-    else:
-        aspect = pick(rng, [rng.uniform(1.3, 2.2), rng.uniform(1.0, 1.3), rng.uniform(0.75, 1.0)])
-    width, height = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
-    return round(max(width, SHORTEST)), round(max(height, SHORTEST)), scale
-
-
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     look = make_look(rng)
     option = DRAWERS[chart](rng, look)
     decorate(option, rng, look, chart)
-    width, height, scale = canvas_size(rng, size, chart in ROUND)
+    width, height, scale = browser.canvas_size(rng, size, chart in ROUND, SHORTEST)
     spec = {"theme": look.theme, "renderer": pick(rng, ["canvas", "svg"]), "option": option}
     background = "#100c2a" if look.dark else "white"
     return browser.draw("echarts", SCRIPTS, CODE, spec, width, height, scale, background)

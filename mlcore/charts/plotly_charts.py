@@ -106,13 +106,8 @@ def filled_between(rng, look):
 
 
 def bars(rng, look, horizontal):
-    n_series = pick(rng, [1, 1, 1, 1, 2, 2, 3, 4])
-    n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
-    values = data.amounts(rng, n_series, n_groups)
-    if rng.random() < 0.1:
-        values -= values.mean() * rng.uniform(0.3, 0.9)
-    if n_series == 1 and rng.random() < 0.4:
-        values = np.sort(values)[:, :: pick(rng, [1, -1])]
+    values = data.bar_amounts(rng)
+    n_series, n_groups = values.shape
     groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
     colours = look.colours(n_series)
     per_bar = n_series == 1 and rng.random() < 0.25

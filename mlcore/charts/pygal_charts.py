@@ -250,13 +250,8 @@ def bar_settings(rng: np.random.Generator, values: np.ndarray, labels: int) -> d
 
 def bars(rng, config, horizontal):
     """Single or grouped bars; bar and column differ only in direction."""
-    n_series = pick(rng, [1, 1, 1, 1, 2, 2, 3, 4])
-    n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
-    values = data.amounts(rng, n_series, n_groups)
-    if rng.random() < 0.1:
-        values -= values.mean() * rng.uniform(0.3, 0.9)
-    if n_series == 1 and rng.random() < 0.4:
-        values = np.sort(values)[:, :: pick(rng, [1, -1])]
+    values = data.bar_amounts(rng)
+    n_series, n_groups = values.shape
     if horizontal and "x_title" in config:
         config["x_title"], config["y_title"] = config["y_title"], config["x_title"]
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
