@@ -16,6 +16,7 @@ probability splits the left-out charts.
 """
 
 import argparse
+import itertools
 import json
 import statistics
 import sys
@@ -27,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mlcore import crossval, datasets
+from mlcore import datasets
 from mlcore.charts import TRAINING_RECIPE, engines
 from mlcore.charts.dataset import draw_charts, engine_of, plan_charts
 
@@ -40,7 +41,7 @@ RECIPES = {
     "lite0 at 320": {**TRAINING_RECIPE, "input_size": 320},
     "lite0 fine-tune auto": {**TRAINING_RECIPE, "fine_tune": "auto"},
 }
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+BANDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)  # lower edges of the top-probability bands
 VAL_FRACTION = 0.15
 
 
@@ -80,7 +81,7 @@ def leave_one_engine_out(dataset, recipe: dict) -> dict:
     # Here, not at the top: the processes drawing charts import this script, and need no TensorFlow.
     import keras
 
-    from mlcore import training
+    from mlcore import crossval, training
 
     rows = {}
     held_out = crossval.group_datasets(
@@ -131,16 +132,24 @@ def print_tables(results: dict) -> None:
 
 
 def print_thresholds(rows: dict) -> None:
-    """How often the classifier is right above and below each "not sure" threshold."""
+    """How often the classifier is right in each band of its top probability on left-out
+    engines; "not sure" should cover the bands where it is right at most half the time."""
     confidence = np.concatenate([row["confidence"] for row in rows.values()])
     correct = np.concatenate([row["correct"] for row in rows.values()])
-    print("\n| not sure below | answered sure | right when sure | right when not sure |")
+    edges = [0.0, *BANDS, 1.01]
+    print("\n| top probability | share of charts | right | share at or above |")
     print("|---|---|---|---|")
-    for threshold in THRESHOLDS:
-        sure = confidence >= threshold
-        right_sure = correct[sure].mean() if sure.any() else float("nan")
-        right_unsure = correct[~sure].mean() if (~sure).any() else float("nan")
-        print(f"| {threshold:.1f} | {sure.mean():.3f} | {right_sure:.3f} | {right_unsure:.3f} |")
+    reliable_from = None
+    for low, high in itertools.pairwise(edges):
+        band = (confidence >= low) & (confidence < high)
+        right = correct[band].mean() if band.any() else float("nan")
+        above = (confidence >= low).mean()
+        print(f"| {low:.2f}-{min(high, 1):.2f} | {band.mean():.3f} | {right:.3f} | {above:.3f} |")
+        if band.any() and right <= 0.5:
+            reliable_from = None
+        elif reliable_from is None:
+            reliable_from = low
+    print(f"\nRight more often than not in every band from {reliable_from:.2f} up.")
 
 
 def main():
