@@ -129,6 +129,19 @@ def print_tables(results: dict) -> None:
             f" | | |\n| **worst** | | **{accuracies[worst]:.3f}** ({worst}) | | |"
         )
         print_thresholds(rows)
+    print_summary(results)
+
+
+def print_summary(results: dict) -> None:
+    """One line per recipe: the mean, the worst engine and every left-out engine's accuracy."""
+    engine_names = list(next(iter(results.values())))
+    print("\n| recipe | mean +/- sd | worst | " + " | ".join(engine_names) + " |")
+    print("|---|---|---|" + "---|" * len(engine_names))
+    for name, rows in results.items():
+        values = [rows[engine]["metrics"]["accuracy"] for engine in engine_names]
+        mean, sd = statistics.fmean(values), statistics.stdev(values)
+        cells = " | ".join(f"{value:.3f}" for value in values)
+        print(f"| {name} | {mean:.3f} +/- {sd:.3f} | {min(values):.3f} | {cells} |")
 
 
 def print_thresholds(rows: dict) -> None:
