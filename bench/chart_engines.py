@@ -38,6 +38,7 @@ RECIPES = {
     "3 copies": {**TRAINING_RECIPE, "augment_copies": 3},
     "no copies": {**TRAINING_RECIPE, "augment": False},
     "lite1 head": {**TRAINING_RECIPE, "backbone": "efficientnet_lite1"},
+    "lite2 head": {**TRAINING_RECIPE, "backbone": "efficientnet_lite2"},
     "lite0 at 320": {**TRAINING_RECIPE, "input_size": 320},
     "lite0 fine-tune auto": {**TRAINING_RECIPE, "fine_tune": "auto"},
 }
