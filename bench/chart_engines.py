@@ -9,10 +9,10 @@ charts from a tool it never saw; raise the worst engine, not the mean.
 Each engine draws --per-class charts of every class it draws (mlcore.charts.dataset, seed 0)
 into DIR; charts already there are reused, and only the first --per-class of each are used. The
 holdout engines (mlcore.charts.engines.HOLDOUT) are never drawn here. Recipes are
-mlcore.training.train's options; "bootstrap" is the one bootstrap trains with. For each recipe:
-a row per left-out engine (accuracy, macro F1 over the classes it draws, the three classes it
-recalls worst), the mean and the worst engine, and how a "not sure" threshold on the top
-probability splits the left-out charts.
+mlcore.training.train's options; "bootstrap", the default, is the one bootstrap trains with.
+For each recipe: a row per left-out engine (accuracy, macro F1 over the classes it draws, the
+three classes it recalls worst), the mean and the worst engine, and how often it is right in
+each band of its top probability (where to put "not sure").
 """
 
 import argparse
@@ -32,15 +32,21 @@ from mlcore import datasets
 from mlcore.charts import TRAINING_RECIPE, engines
 from mlcore.charts.dataset import draw_charts, engine_of, plan_charts
 
+LITE0_HEAD = {
+    "backbone": "efficientnet_lite0",
+    "fine_tune": 0,
+    "fit": "stretch",
+    "augment_copies": 1,
+}
 RECIPES = {
     "bootstrap": TRAINING_RECIPE,
-    "letterbox": {**TRAINING_RECIPE, "fit": "letterbox"},
-    "3 copies": {**TRAINING_RECIPE, "augment_copies": 3},
-    "no copies": {**TRAINING_RECIPE, "augment": False},
-    "lite1 head": {**TRAINING_RECIPE, "backbone": "efficientnet_lite1"},
-    "lite2 head": {**TRAINING_RECIPE, "backbone": "efficientnet_lite2"},
-    "lite0 at 320": {**TRAINING_RECIPE, "input_size": 320},
-    "lite0 fine-tune auto": {**TRAINING_RECIPE, "fine_tune": "auto"},
+    "lite0 head": LITE0_HEAD,
+    "lite0 head, letterbox": {**LITE0_HEAD, "fit": "letterbox"},
+    "lite0 head, 3 copies": {**LITE0_HEAD, "augment_copies": 3},
+    "lite0 head at 320 px": {**LITE0_HEAD, "input_size": 320},
+    "lite0 fine-tune auto": {**LITE0_HEAD, "fine_tune": "auto"},
+    "lite1 head": {**LITE0_HEAD, "backbone": "efficientnet_lite1"},
+    "lite2 head": {**LITE0_HEAD, "backbone": "efficientnet_lite2"},
 }
 BANDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)  # lower edges of the top-probability bands
 VAL_FRACTION = 0.15

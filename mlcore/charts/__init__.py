@@ -27,3 +27,6 @@ TRAINING_RECIPE = {
     "fit": "stretch",
     "augment_copies": 1,
 }
+# Below this top probability the chart classifier says it is not sure: on engines left out of
+# training, it is right at most half the time in every band below it (bench/chart_engines.py).
+UNSURE_THRESHOLD = 0.6

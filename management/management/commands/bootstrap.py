@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from classifier.models import ImageClassifier
-from mlcore.charts import CHART_CLASSES, TRAINING_RECIPE
+from mlcore.charts import CHART_CLASSES, TRAINING_RECIPE, UNSURE_THRESHOLD
 from namegen.models import NameModelVersion
 from quotes.models import Quote
 from quotes.pool import refill
@@ -84,5 +84,7 @@ class Command(BaseCommand):
             stdout=self.stdout,
             **TRAINING_RECIPE,
         )
-        ImageClassifier.objects.filter(slug=CHARTS).update(description=CHARTS_DESCRIPTION)
+        ImageClassifier.objects.filter(slug=CHARTS).update(
+            description=CHARTS_DESCRIPTION, unsure_threshold=UNSURE_THRESHOLD
+        )
         return True
