@@ -52,7 +52,7 @@ return {
 
 
 def _unless_navigating(condition, driver):
-    """Chromedriver reports an element that leaves with its page as an unknown error, not a stale one."""
+    """Chromedriver calls an element that left with its page an unknown error, not a stale one."""
     try:
         return condition(driver)
     except WebDriverException as error:
