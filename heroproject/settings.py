@@ -172,6 +172,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # TensorFlow logs each SavedModel it writes on the way to a TFLite export.
+    "loggers": {"tensorflow": {"level": "WARNING"}},
 }
 
 # Quotes: the provider chain is tried in order until one yields quotes; base URLs are settings so

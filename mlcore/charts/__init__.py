@@ -28,5 +28,5 @@ TRAINING_RECIPE = {
     "augment_copies": 1,
 }
 # Below this top probability the chart classifier says it is not sure: on engines left out of
-# training, it is right at most half the time in every band below it (bench/chart_engines.py).
+# training its answers there were right about half the time or less (bench/chart_engines.py).
 UNSURE_THRESHOLD = 0.6
