@@ -44,6 +44,12 @@ def missing(scripts) -> str | None:
     return None
 
 
+def rgba(colour: str, alpha: float) -> str:
+    """A CSS colour: "#rrggbb" at that opacity."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
 def canvas_size(rng, size: int, round_chart: bool, shortest: int) -> tuple[int, int, float]:
     """CSS width and height and device pixel ratio, at least size pixels on the longest side and
     no side under shortest CSS pixels; pies and donuts are about square."""

@@ -5,7 +5,6 @@ canvas, the page's device pixel ratio and, when asked for, a small plugin that w
 """
 
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -122,17 +121,12 @@ def make_look(rng: np.random.Generator) -> Look:
     )
 
 
-def rgba(colour: str, alpha: float) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {alpha})"
-
-
 def paint(look: Look, i: int, alpha: float | None = None) -> dict:
     """Colours for the i-th dataset, or nothing where Chart.js picks its own."""
     if look.palette is None:
         return {}
     colour = look.palette[i % len(look.palette)]
-    return {"borderColor": colour, "backgroundColor": rgba(colour, alpha or look.alpha)}
+    return {"borderColor": colour, "backgroundColor": browser.rgba(colour, alpha or look.alpha)}
 
 
 def paint_each(look: Look, n: int) -> dict:
@@ -141,7 +135,7 @@ def paint_each(look: Look, n: int) -> dict:
         return {}
     colours = [look.palette[i % len(look.palette)] for i in range(n)]
     alpha = max(look.alpha, 0.5)  # paler wedges and bars run together
-    return {"backgroundColor": [rgba(colour, alpha) for colour in colours]}
+    return {"backgroundColor": [browser.rgba(colour, alpha) for colour in colours]}
 
 
 def tidy(values) -> list[float]:
@@ -158,18 +152,6 @@ def number(value: float, largest: float) -> str:
 def value_texts(values: np.ndarray, place: str) -> dict:
     largest = float(np.abs(values).max())
     return {"texts": [[number(v, largest) for v in row] for row in values], "place": place}
-
-
-def x_labels(rng: np.random.Generator, x: np.ndarray) -> list[str]:
-    """Category labels for a time axis: an index, years or formatted dates."""
-    if not np.issubdtype(x.dtype, np.datetime64):
-        return [str(int(v)) for v in x]
-    days = [date.fromisoformat(str(d)) for d in x.astype("datetime64[D]")]
-    if np.datetime_data(x.dtype)[0] == "M":
-        form = pick(rng, ["%b %Y", "%Y-%m", "%m/%Y"])
-    else:
-        form = pick(rng, ["%Y-%m-%d", "%b %d", "%d/%m/%Y", "%d %b"])
-    return [day.strftime(form) for day in days]
 
 
 def axis(rng: np.random.Generator, look: Look, title: str | None, grid: bool, extra) -> dict:
@@ -218,7 +200,7 @@ def area(rng, look):
     scales = cartesian(rng, look, y={"stacked": stacked, "beginAtZero": rng.random() < 0.6})
     return {
         "type": "line",
-        "data": {"labels": x_labels(rng, x), "datasets": datasets},
+        "data": {"labels": text.time_labels(rng, x), "datasets": datasets},
         "options": {"scales": scales},
     }
 
@@ -291,19 +273,10 @@ def stacked_column(rng, look):
     return chart
 
 
-def round_edges(values: np.ndarray, bins: int) -> np.ndarray:
-    """Bin edges about bins apart, on multiples of 1, 2 or 5 times a power of ten."""
-    rough = (values.max() - values.min()) / bins
-    power = 10 ** np.floor(np.log10(rough))
-    width = power * min((m for m in (1, 2, 5, 10) if m * power >= rough), default=10)
-    low = np.floor(values.min() / width) * width
-    return low + width * np.arange(int(np.ceil((values.max() - low) / width)) + 1)
-
-
 def histogram(rng, look):
     n_series = pick(rng, [1, 1, 1, 2])
     samples = data.samples(rng, n_series, 200, 3000)
-    edges = round_edges(np.concatenate(samples), data.count(rng, 6, 50))
+    edges = data.round_edges(np.concatenate(samples), data.count(rng, 6, 50))
     centres = (edges[:-1] + edges[1:]) / 2
     names = text.series_names(rng, n_series) if n_series > 1 else [text.y_label(rng)]
     border = pick(rng, [0, 0, 1, 1, 2])
@@ -404,7 +377,7 @@ def line(rng, look):
         datasets.append(dataset)
     chart = {
         "type": "line",
-        "data": {"labels": x_labels(rng, x), "datasets": datasets},
+        "data": {"labels": text.time_labels(rng, x), "datasets": datasets},
         "options": {"scales": cartesian(rng, look)},
     }
     if look.values and n_series == 1 and len(x) <= 12:

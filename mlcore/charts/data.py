@@ -66,6 +66,15 @@ def bar_amounts(rng: np.random.Generator) -> np.ndarray:
     return values
 
 
+def round_edges(values: np.ndarray, bins: int) -> np.ndarray:
+    """Histogram bin edges, about bins of them, on multiples of 1, 2 or 5 times a power of ten."""
+    rough = (values.max() - values.min()) / bins
+    power = 10 ** np.floor(np.log10(rough))
+    width = power * min((m for m in (1, 2, 5, 10) if m * power >= rough), default=10)
+    low = np.floor(values.min() / width) * width
+    return low + width * np.arange(int(np.ceil((values.max() - low) / width)) + 1)
+
+
 def sample(rng: np.random.Generator, n: int, centre: float, spread: float) -> np.ndarray:
     """n draws from a random mixture of one to three normal, skewed, decaying or flat components."""
     parts = []

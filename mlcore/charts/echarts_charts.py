@@ -5,7 +5,6 @@ theme file that ships with ECharts, or a palette of our own), a renderer, fonts 
 """
 
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -91,26 +90,9 @@ def make_look(rng: np.random.Generator) -> Look:
     )
 
 
-def rgba(colour: str, alpha: float) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
-
-
 def tidy(values) -> list[float]:
     """Numbers JSON takes, to four significant digits."""
     return [float(f"{float(v):.4g}") for v in np.ravel(values)]
-
-
-def x_labels(rng: np.random.Generator, x: np.ndarray) -> list[str]:
-    """Category labels for a time axis: an index, years or formatted dates."""
-    if not np.issubdtype(x.dtype, np.datetime64):
-        return [str(int(v)) for v in x]
-    days = [date.fromisoformat(str(d)) for d in x.astype("datetime64[D]")]
-    if np.datetime_data(x.dtype)[0] == "M":
-        form = pick(rng, ["%Y-%m", "%b %Y", "%Y/%m"])
-    else:
-        form = pick(rng, ["%Y-%m-%d", "%Y/%m/%d", "%m-%d", "%d %b"])
-    return [day.strftime(form) for day in days]
 
 
 def value_axis(rng: np.random.Generator, name: str | None, **extra) -> dict:
@@ -163,8 +145,8 @@ def area(rng, look):
         if gradient:
             colour = look.palette[i % len(look.palette)]
             stops = [
-                {"offset": 0, "color": rgba(colour, 0.8)},
-                {"offset": 1, "color": rgba(colour, 0.05)},
+                {"offset": 0, "color": browser.rgba(colour, 0.8)},
+                {"offset": 1, "color": browser.rgba(colour, 0.05)},
             ]
             fill = {
                 "color": {"type": "linear", "x": 0, "y": 0, "x2": 0, "y2": 1, "colorStops": stops}
@@ -177,7 +159,7 @@ def area(rng, look):
         series.append(one)
     x_name, y_name = axis_names(rng)
     return {
-        "xAxis": category_axis(rng, x_labels(rng, x), x_name, boundaryGap=False),
+        "xAxis": category_axis(rng, text.time_labels(rng, x), x_name, boundaryGap=False),
         "yAxis": value_axis(rng, y_name),
         "series": series,
     }
@@ -239,19 +221,10 @@ def stacked_column(rng, look):
     }
 
 
-def round_edges(values: np.ndarray, bins: int) -> np.ndarray:
-    """Bin edges about bins apart, on multiples of 1, 2 or 5 times a power of ten."""
-    rough = (values.max() - values.min()) / bins
-    power = 10 ** np.floor(np.log10(rough))
-    width = power * min((m for m in (1, 2, 5, 10) if m * power >= rough), default=10)
-    low = np.floor(values.min() / width) * width
-    return low + width * np.arange(int(np.ceil((values.max() - low) / width)) + 1)
-
-
 def histogram(rng, look):
     n_series = pick(rng, [1, 1, 1, 2])
     samples = data.samples(rng, n_series, 200, 3000)
-    edges = tidy(round_edges(np.concatenate(samples), data.count(rng, 6, 40)))
+    edges = tidy(data.round_edges(np.concatenate(samples), data.count(rng, 6, 40)))
     if rng.random() < 0.5:
         bins = [f"{low:g}" for low in edges[:-1]]
     else:
@@ -327,7 +300,10 @@ def bubble(rng, look):
         style = {"opacity": opacity}
         if shaded:  # the radial gradient with a shadow of ECharts' own bubble examples
             colour = look.palette[g % len(look.palette)]
-            stops = [{"offset": 0, "color": rgba(colour, 0.3)}, {"offset": 1, "color": colour}]
+            stops = [
+                {"offset": 0, "color": browser.rgba(colour, 0.3)},
+                {"offset": 1, "color": colour},
+            ]
             style = {
                 "color": {"type": "radial", "x": 0.4, "y": 0.3, "r": 1, "colorStops": stops},
                 "shadowBlur": 10,
@@ -390,8 +366,9 @@ def line(rng, look):
             one["markLine"] = {"data": [{"type": "average"}]}
         series.append({**one, **(labels(look, "top") if len(x) <= 12 and n_series == 1 else {})})
     x_name, y_name = axis_names(rng)
+    categories = text.time_labels(rng, x)
     return {
-        "xAxis": category_axis(rng, x_labels(rng, x), x_name, boundaryGap=rng.random() < 0.3),
+        "xAxis": category_axis(rng, categories, x_name, boundaryGap=rng.random() < 0.3),
         "yAxis": value_axis(rng, y_name, scale=rng.random() < 0.5),
         "series": series,
     }
@@ -439,7 +416,7 @@ def heatmap(rng, look):
     step = 10 ** np.floor(np.log10(high - low)) / 10
     low, high = float(np.floor(low / step) * step), float(np.ceil(high / step) * step)
     if rng.random() < 0.2:
-        edges = tidy(round_edges(values.ravel(), pick(rng, [4, 5, 6])))
+        edges = tidy(data.round_edges(values.ravel(), pick(rng, [4, 5, 6])))
         scale = {"type": "piecewise", "pieces": [{"min": a, "max": b} for a, b in pairwise(edges)]}
     else:
         scale = {"min": low, "max": high, "calculable": rng.random() < 0.7}

@@ -4,6 +4,8 @@ Every chart class draws from the same pools, so no text tells the classes apart.
 particular never name a kind of chart (tests/mlcore/test_charts.py checks the words).
 """
 
+from datetime import date
+
 import numpy as np
 
 MEASURES = [
@@ -138,3 +140,15 @@ def source(rng: np.random.Generator) -> str:
 
 def note(rng: np.random.Generator) -> str:
     return pick(rng, NOTES)
+
+
+def time_labels(rng: np.random.Generator, x: np.ndarray) -> list[str]:
+    """Category labels for a time axis (mlcore.charts.data.time_axis): an index, years or dates."""
+    if not np.issubdtype(x.dtype, np.datetime64):
+        return [str(int(v)) for v in x]
+    days = [date.fromisoformat(str(d)) for d in x.astype("datetime64[D]")]
+    if np.datetime_data(x.dtype)[0] == "M":
+        form = pick(rng, ["%b %Y", "%Y-%m", "%m/%Y", "%Y/%m"])
+    else:
+        form = pick(rng, ["%Y-%m-%d", "%b %d", "%d/%m/%Y", "%d %b", "%Y/%m/%d", "%m-%d"])
+    return [day.strftime(form) for day in days]
