@@ -167,11 +167,8 @@ def area(rng, look):
 
 def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column swap their axes."""
-    n_series = pick(rng, [1, 1, 1, 2, 2, 3, 4])
-    n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
-    values = data.amounts(rng, n_series, n_groups)
-    if n_series == 1 and rng.random() < 0.4:
-        values = np.sort(values)[:, :: pick(rng, [1, -1])]
+    values = data.bar_amounts(rng)
+    n_series, n_groups = values.shape
     names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
     radius = pick(rng, [0, 0, 0, 4, 8])
     corners = [0, radius, radius, 0] if horizontal else [radius, radius, 0, 0]
