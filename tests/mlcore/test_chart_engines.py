@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from mlcore.charts import CHART_CLASSES, browser, engines
 from mlcore.charts.dataset import engine_of, plan_charts
@@ -44,6 +46,12 @@ def test_the_engine_draws_each_class_it_claims_as_a_picture_with_ink(name):
 def test_an_unknown_engine_is_refused_with_the_list_of_engines():
     with pytest.raises(engines.EngineMissing, match="matplotlib"):
         engines.load("excel97")
+
+
+def test_the_command_refuses_unknown_engines_and_names_the_known_ones(tmp_path):
+    with pytest.raises(CommandError, match=r"excel97.*the engines are matplotlib, seaborn"):
+        call_command("make_chart_dataset", str(tmp_path), engines="matplotlib,excel97")
+    assert not any(tmp_path.iterdir())
 
 
 def test_a_browser_engine_without_its_script_says_what_is_missing(tmp_path):
