@@ -531,16 +531,6 @@ DRAWERS = {
 CHARTS = tuple(DRAWERS)
 
 
-def canvas(rng: np.random.Generator, size: int) -> tuple[int, int, float]:
-    """CSS width and height, wide, square or tall, and a device pixel ratio reaching size."""
-    ratio = pick(rng, [1.6, 1.5, 1.33, 1.0, 1.0, 0.8, 2.0, 1.2])
-    longest = min(rng.uniform(400, 800), 6 * size)
-    scale = pick(rng, [s for s in (1.0, 1.0, 1.5, 2.0) if longest * s <= 6 * size] or [1.0])
-    longest = max(longest, size / scale)
-    width, height = (longest, longest / ratio) if ratio >= 1 else (longest * ratio, longest)
-    return round(width), round(height), scale
-
-
 def place_legend(p, rng):
     """Inside in a corner, outside to one side, or hidden; across or down."""
     if not p.legend:
@@ -589,7 +579,7 @@ def missing() -> str | None:
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    width, height, scale = canvas(rng, size)
+    width, height, scale = browser.canvas_size(rng, size, chart in ("pie", "donut"), 240)
     look = random_look(rng, width, height)
     p = DRAWERS[chart](rng, look)
     style(p, rng, look)

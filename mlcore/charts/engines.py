@@ -1,9 +1,9 @@
 """The ways of drawing a chart, one module each: mlcore.charts.<name>_charts.
 
 An engine module has CHARTS, the chart classes it draws; draw(chart, rng, size), an RGB image
-about size pixels on its longest side, a pure function of rng; and missing(), why it cannot draw
-on this machine (a program or file it needs is absent) or None. Modules are imported only when
-asked for, since some take seconds to import and some need programs that may be absent.
+about size pixels on its longest side, a pure function of rng; and, where it needs a program or
+file that may be absent, missing(): why it cannot draw on this machine, or None. Modules are
+imported only when asked for, since some take seconds to import.
 """
 
 import importlib
@@ -36,7 +36,7 @@ def load(name: str) -> ModuleType:
         module = importlib.import_module(f"mlcore.charts.{name}_charts")
     except ImportError as error:
         raise EngineMissing(f"{name}: {error}") from error
-    reason = module.missing()
+    reason = module.missing() if hasattr(module, "missing") else None
     if reason:
         raise EngineMissing(f"{name}: {reason}")
     return module

@@ -374,9 +374,5 @@ DRAWERS = {
 CHARTS = tuple(DRAWERS)
 
 
-def missing() -> None:
-    return None
-
-
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     return figures.draw(DRAWERS[chart], chart, rng, size)

@@ -1295,10 +1295,6 @@ DRAWERS = {
 CHARTS = tuple(DRAWERS)
 
 
-def missing() -> None:
-    return None
-
-
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     theme = random_theme(rng)
     rc = {

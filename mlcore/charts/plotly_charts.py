@@ -410,16 +410,6 @@ DRAWERS = {
 CHARTS = tuple(DRAWERS)
 
 
-def canvas(rng: np.random.Generator, size: int) -> tuple[int, int, float]:
-    """CSS width and height, wide, square or tall, and a device pixel ratio reaching size."""
-    ratio = pick(rng, [1.6, 1.5, 1.33, 1.0, 0.8, 2.0, 1.2])
-    longest = min(rng.uniform(450, 850), 6 * size)
-    scale = pick(rng, [s for s in (1.0, 1.0, 1.5, 2.0) if longest * s <= 6 * size] or [1.0])
-    longest = max(longest, size / scale)
-    width, height = (longest, longest / ratio) if ratio >= 1 else (longest * ratio, longest)
-    return round(width), round(height), scale
-
-
 def legend(rng: np.random.Generator, pie: bool) -> dict:
     where = pick(rng, [0, 1, 2, 4, 5] if pie else [0, 1, 2, 3, 4, 5])
     if where == 0:
@@ -480,7 +470,7 @@ def missing() -> str | None:
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     look = random_look(rng)
-    width, height, scale = canvas(rng, size)
+    width, height, scale = browser.canvas_size(rng, size, chart in ("pie", "donut"), 240)
     drawer = DRAWERS[chart]
     if chart == "area" and rng.random() < 0.25:
         drawer = filled_between

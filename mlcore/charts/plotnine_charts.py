@@ -800,7 +800,3 @@ DRAWERS = {
 }
 
 CHARTS = tuple(DRAWERS)
-
-
-def missing() -> None:
-    return None

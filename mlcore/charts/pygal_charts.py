@@ -385,10 +385,6 @@ DRAWERS = {
 CHARTS = tuple(DRAWERS)
 
 
-def missing() -> None:
-    return None
-
-
 def rasterise(svg: bytes, width: int, height: int, longest: float) -> Image.Image:
     """The SVG as an RGB image, transparent parts (CleanStyle's background) on white."""
     scale = longest / max(width, height)

@@ -477,10 +477,6 @@ DRAWERS = {
 CHARTS = tuple(DRAWERS)
 
 
-def missing() -> None:
-    return None
-
-
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     theme = pick(rng, THEMES) if rng.random() < 0.75 else None
     look = random_look(rng, theme)
