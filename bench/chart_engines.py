@@ -2,9 +2,9 @@
 the charts of the one left out, for every engine. This predicts how the classifier does on
 charts from a tool it never saw; raise the worst engine, not the mean.
 
-    .venv/bin/python bench/chart_engines.py [--per-class 20] [--data DIR] [--recipe NAME ...]
+    .venv/bin/python -m bench.chart_engines [--per-class 20] [--data DIR] [--recipe NAME ...]
                                             [--json FILE]
-    .venv/bin/python bench/chart_engines.py --show FILE [FILE ...]
+    .venv/bin/python -m bench.chart_engines --show FILE [FILE ...]
 
 Each engine draws --per-class charts of every class it draws (mlcore.charts.dataset, seed 0)
 into DIR; charts already there are reused, and only the first --per-class of each are used. The
@@ -19,14 +19,11 @@ import argparse
 import itertools
 import json
 import statistics
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mlcore import datasets
 from mlcore.charts import TRAINING_RECIPE, engines

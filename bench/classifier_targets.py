@@ -1,6 +1,6 @@
 """The image classifier issue's targets, measured: accuracy, head training time, inference time.
 
-    .venv/bin/python bench/classifier_targets.py [--anime DIR]
+    .venv/bin/python -m bench.classifier_targets [--anime DIR]
 
 1. On the anime scenes (5 classes x 30 images): test accuracy of a frozen EfficientNet-Lite0
    with a trained head against the small CNN trained from scratch, same split and seed; and
@@ -18,8 +18,6 @@ from pathlib import Path
 
 import numpy as np
 from PIL import ImageOps
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mlcore import classifier_store, datasets, images, runtime, training
 

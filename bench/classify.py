@@ -1,7 +1,7 @@
 """Benchmark /api/classify/<slug> under gunicorn against the in-process floor and the seed baseline.
 
 Run after ./run.sh (or manage.py bootstrap) has trained the chart classifier:
-    .venv/bin/python bench/classify.py [--slug charts] [--seconds 20]
+    .venv/bin/python -m bench.classify [--slug charts] [--seconds 20]
 It starts the real site under gunicorn on 127.0.0.1 with the Procfile's configuration (on a
 scratch copy of the database), posts real-size JPEG and PNG images (drawn here) at concurrency 1,
 each request alternating with the in-process floor (decode + forward) on the same image, and at
@@ -30,7 +30,6 @@ import requests
 from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def test_images():
@@ -75,6 +74,7 @@ def site_env(limits="0"):
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" * 10),
         "RATELIMIT_CLASSIFY": limits,
         "RATELIMIT_NAMES": limits,
+        "RATELIMIT_WRITES": limits,
         "QUOTES_AUTO_REFILL": "0",
     }
 

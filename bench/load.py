@@ -1,7 +1,7 @@
 """Mixed traffic against the real site under gunicorn: requests/s and latency per endpoint.
 
 Run after ./run.sh (or manage.py bootstrap) has trained the chart classifier:
-    .venv/bin/python bench/load.py [--seconds 20] [--concurrency 8,32] [--slug charts]
+    .venv/bin/python -m bench.load [--seconds 20] [--concurrency 8,32] [--slug charts]
 It starts the site on 127.0.0.1 as bench/classify.py does (the Procfile's gunicorn configuration,
 rate limits off: every client here is 127.0.0.1) and, for each concurrency, runs that many client
 threads for --seconds. Each client is a visitor with its own session (cookies, CSRF token) that
@@ -13,18 +13,14 @@ import argparse
 import os
 import random
 import re
-import sys
 import threading
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from classify import (
+from bench.classify import (
     add_limits_option,
     free_port,
     rss_mb,

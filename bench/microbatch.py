@@ -1,6 +1,6 @@
 """Does micro-batching concurrent requests in a worker beat running them one at a time?
 
-    .venv/bin/python bench/microbatch.py [--slug charts] [--clients 16] [--seconds 10]
+    .venv/bin/python -m bench.microbatch [--slug charts] [--clients 16] [--seconds 10]
 In one process, `clients` threads each ask for one prediction after another, either directly
 (one LiteRT interpreter per thread, as the site serves) or through a batcher thread that waits
 up to --window ms to gather up to `clients` requests and runs them as one batch.
@@ -9,15 +9,10 @@ up to --window ms to gather up to `clients` requests and runs them as one batch.
 import argparse
 import os
 import queue
-import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def active_model(slug):

@@ -1,6 +1,6 @@
 """Median time for the name sampler to make 1 and 15 names, on one core.
 
-    .venv/bin/python bench/names.py MODEL_DIR [--runs 200]
+    .venv/bin/python -m bench.names MODEL_DIR [--runs 200]
 
 MODEL_DIR is a directory written by mlcore.names.store.save; this script trains nothing.
 """
@@ -15,9 +15,6 @@ import argparse  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mlcore.names import store  # noqa: E402
 from mlcore.names.sampler import Sampler  # noqa: E402

@@ -1,6 +1,6 @@
 """The name GRU's NLL on names it never saw: a fixed 85/15 split of the bundled list, seed 0.
 
-    .venv/bin/python bench/names_holdout.py [--seeds 0 1 2]
+    .venv/bin/python -m bench.names_holdout [--seeds 0 1 2]
 
 Trains on the 85% (which holds out its own validation names for early stopping) with and without
 refitting on them all, and prints nats per character on the 15%, beside the bigram baseline.
@@ -8,10 +8,6 @@ refitting on them all, and prints nats per character on the 15%, beside the bigr
 
 import argparse
 import statistics
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mlcore.names import gru
 from mlcore.names.bigram import Bigram

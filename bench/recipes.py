@@ -1,7 +1,7 @@
 """Compare training recipes on a folder of labelled images by stratified K-fold cross-validation.
 
-    .venv/bin/python bench/recipes.py FOLDER [--folds 5] [--recipe NAME ...] [--json FILE]
-    .venv/bin/python bench/recipes.py --show FILE [FILE ...]
+    .venv/bin/python -m bench.recipes FOLDER [--folds 5] [--recipe NAME ...] [--json FILE]
+    .venv/bin/python -m bench.recipes --show FILE [FILE ...]
 
 Each recipe is mlcore.training.train's options; each is cross-validated on the same folds
 (mlcore.crossval, seed 0) in one run. The table: accuracy mean +/- sd over the folds, the
@@ -14,14 +14,11 @@ import argparse
 import functools
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import keras
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mlcore import backbones, crossval, datasets, export, runtime, training
 

@@ -1,22 +1,18 @@
 """Seconds from starting a web worker to its first answered classification, and its memory.
 
 Run after bootstrap has trained the chart classifier:
-    .venv/bin/python bench/startup.py [--slug charts] [--runs 3]
+    .venv/bin/python -m bench.startup [--slug charts] [--runs 3]
 Starts gunicorn with one worker (no preload, so the worker does all the work) on 127.0.0.1,
 posts one image as soon as the port answers, and reads the worker's RSS afterwards.
 """
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from classify import free_port, rss_mb, scratch_data, site_env, start, stop, test_images
+from bench.classify import free_port, rss_mb, scratch_data, site_env, start, stop, test_images
 
 
 def cold_start(slug, image):

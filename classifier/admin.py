@@ -1,20 +1,16 @@
-import csv
-import shutil
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from heroproject.admin_actions import activate_version
+from heroproject.admin_actions import VERSION_ACTIONS
 
-from . import predictions
+from . import predictions, selectors
 from .models import ImageClassifier, ModelVersion, Prediction
-from .templatetags.classifier import cross_validated
+from .templatetags.classifier import cross_validated, percent
 
 
 def plots(version):
@@ -29,30 +25,43 @@ def plots(version):
     )
 
 
-def percent(value):
-    return "-" if value is None else f"{value:.1%}"
+def percent_or_dash(value):
+    return "-" if value is None else percent(value)
 
 
 @admin.register(ImageClassifier)
 class ImageClassifierAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "active_version", "test_accuracy"]
     search_fields = ["title", "slug"]
-    readonly_fields = ["active_plots", "created"]
+    readonly_fields = ["active_version", "active_plots", "created"]
     fields = ["slug", "title", "description", "unsure_threshold", "active_version", "active_plots"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "active_version":
-            classifier_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = ModelVersion.objects.filter(classifier_id=classifier_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_queryset(self, request):
+        return selectors.with_active_version(super().get_queryset(request))
+
+    @staticmethod
+    def active(classifier):
+        return classifier.active_versions[0] if classifier.active_versions else None
+
+    @admin.display(description="active version")
+    def active_version(self, classifier):
+        version = self.active(classifier)
+        if version is None:
+            return "-"
+        return format_html(
+            '<a href="{}">v{}</a>',
+            reverse("admin:classifier_modelversion_change", args=[version.pk]),
+            version.number,
+        )
 
     @admin.display(description="test accuracy")
     def test_accuracy(self, classifier):
-        return percent(classifier.active_version and classifier.active_version.test_accuracy)
+        version = self.active(classifier)
+        return percent_or_dash(version and version.test_accuracy)
 
     @admin.display(description="plots of the active version")
     def active_plots(self, classifier):
-        return plots(classifier.active_version)
+        return plots(self.active(classifier))
 
 
 @admin.register(ModelVersion)
@@ -63,49 +72,53 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "backbone",
         "test_accuracy_shown",
         "cv_accuracy_shown",
-        "feedback_accuracy",
-        "is_active",
+        "feedback_accuracy_shown",
+        "active",
+        "activated",
     ]
-    list_filter = ["classifier", "backbone"]
+    list_filter = ["classifier", "active", "backbone"]
+    list_select_related = ["classifier"]
     readonly_fields = [
         "classifier",
         "number",
+        "active",
+        "activated",
         "backbone",
         "input_size",
         "labels",
-        "artifact_path",
+        "directory",
         "training_seconds",
         "created",
         "test_accuracy_shown",
         "cv_accuracy_shown",
-        "feedback_accuracy",
+        "feedback_accuracy_shown",
         "per_class",
         "version_plots",
         "dataset_summary",
         "metrics",
         "cross_validation",
     ]
-    actions = [activate_version]
+    actions = VERSION_ACTIONS
 
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        return selectors.with_feedback(super().get_queryset(request))
+
     @admin.display(description="test accuracy")
     def test_accuracy_shown(self, version):
-        return percent(version.test_accuracy)
+        return percent_or_dash(version.test_accuracy)
 
     @admin.display(description="cross-validated accuracy")
     def cv_accuracy_shown(self, version):
         return cross_validated(version.cross_validation) or "-"
 
     @admin.display(description="visitors say right")
-    def feedback_accuracy(self, version):
-        accuracy, count = predictions.feedback_accuracy(version.predictions.all())
-        return "-" if accuracy is None else f"{accuracy:.1%} of {count}"
-
-    @admin.display(boolean=True, description="active")
-    def is_active(self, version):
-        return version.classifier.active_version_id == version.pk
+    def feedback_accuracy_shown(self, version):
+        if version.feedback_accuracy is None:
+            return "-"
+        return f"{percent(version.feedback_accuracy)} of {version.feedback_count}"
 
     @admin.display(description="per class (test split)")
     def per_class(self, version):
@@ -231,73 +244,15 @@ class PredictionAdmin(admin.ModelAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="predictions.csv"'
-        writer = csv.writer(response)
-        columns = [
-            "id",
-            "created",
-            "classifier",
-            "version",
-            "label",
-            "probability",
-            "unsure",
-            "latency_ms",
-            "sha256",
-            "size_bytes",
-            "feedback",
-            "feedback_label",
-            "true_label",
-            "reviewed",
-        ]
-        writer.writerow(columns)
-        for p in queryset.select_related("classifier", "version"):
-            writer.writerow(
-                [
-                    p.pk,
-                    p.created.isoformat(),
-                    p.classifier.slug,
-                    p.version.number,
-                    p.label,
-                    f"{p.probability:.4f}",
-                    p.unsure,
-                    p.latency_ms,
-                    p.sha256,
-                    p.size_bytes,
-                    p.feedback,
-                    p.feedback_label,
-                    p.true_label,
-                    p.reviewed,
-                ]
-            )
+        predictions.write_csv(queryset, response)
         return response
 
     @admin.action(description="Add to dataset (the originals, under their true labels)")
     def add_to_dataset(self, request, queryset):
-        added, skipped = 0, 0
-        for p in queryset.select_related("classifier"):
-            label = p.true_label or (
-                p.label if p.feedback == Prediction.Feedback.CORRECT else p.feedback_label
-            )
-            if (
-                not label
-                or label == "other"
-                or not p.original
-                or not default_storage.exists(p.original.name)
-            ):
-                skipped += 1
-                continue
-            folder = settings.DATASETS_DIR / p.classifier.slug / label
-            folder.mkdir(parents=True, exist_ok=True)
-            extension = p.original.name.rsplit(".", 1)[-1]
-            with (
-                default_storage.open(p.original.name) as source,
-                open(folder / f"prediction-{p.pk}.{extension}", "wb") as target,
-            ):
-                shutil.copyfileobj(source, target)
-            added += 1
-        level = messages.SUCCESS if added else messages.WARNING
+        added, skipped = predictions.copy_to_dataset(queryset)
         self.message_user(
             request,
             f"Copied {added} images into {settings.DATASETS_DIR}; skipped {skipped} without a "
             "known label or a kept original.",
-            level,
+            messages.SUCCESS if added else messages.WARNING,
         )

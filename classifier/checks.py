@@ -5,10 +5,10 @@ from django.db import DatabaseError
 @register()
 def active_classifier(app_configs, **kwargs):
     """Warn when the site has no classifier that can answer."""
-    from .models import ImageClassifier
+    from .models import ModelVersion
 
     try:
-        if ImageClassifier.objects.filter(active_version__isnull=False).exists():
+        if ModelVersion.objects.filter(active=True).exists():
             return []
     except DatabaseError:
         return []  # before migrations: `migrate` says what to do

@@ -1,5 +1,6 @@
 from django import forms
 
+from . import selectors
 from .models import ImageClassifier
 
 
@@ -19,9 +20,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["classifier"].queryset = ImageClassifier.objects.filter(
-            active_version__isnull=False
-        ).select_related("active_version")
+        self.fields["classifier"].queryset = selectors.with_active_version(selectors.in_service())
 
 
 class FeedbackForm(forms.Form):

@@ -1,13 +1,11 @@
 import uuid
 
-import numpy as np
-from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
-from mlcore import cam
+from heroproject import versions
 
 
 class ImageClassifier(models.Model):
@@ -16,9 +14,6 @@ class ImageClassifier(models.Model):
     description = models.TextField(blank=True)
     unsure_threshold = models.FloatField(
         default=0.5, help_text="Below this top probability the site says it is not sure."
-    )
-    active_version = models.ForeignKey(
-        "ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -32,39 +27,35 @@ class ImageClassifier(models.Model):
         return reverse("classifier:detail", args=[self.slug])
 
 
-class ModelVersion(models.Model):
+class ModelVersion(versions.ModelVersion):
     """One trained model of a classifier: what it was trained on, how it scored, where it lives."""
 
     classifier = models.ForeignKey(
         ImageClassifier, on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveIntegerField()
     backbone = models.CharField(max_length=40)
     input_size = models.PositiveIntegerField()
     labels = models.JSONField()
-    metrics = models.JSONField(default=dict)
     cross_validation = models.JSONField(
         default=dict,
         blank=True,
         help_text="Mean and standard deviation of the test figures over K folds (train --cv K).",
     )
     dataset_summary = models.JSONField(default=dict)
-    artifact_path = models.CharField(max_length=255, help_text="Relative to the models directory.")
-    training_seconds = models.FloatField()
-    created = models.DateTimeField(auto_now_add=True)
+
+    owner_field = "classifier"
 
     class Meta:
         ordering = ["classifier", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["classifier", "number"], name="unique_version_number")
+            models.UniqueConstraint(fields=["classifier", "number"], name="unique_version_number"),
+            models.UniqueConstraint(
+                fields=["classifier"], condition=Q(active=True), name="one_active_version"
+            ),
         ]
 
     def __str__(self):
         return f"{self.classifier.slug} v{self.number}"
-
-    @property
-    def path(self):
-        return settings.MODELS_DIR / self.artifact_path
 
     @property
     def test_accuracy(self):
@@ -74,10 +65,6 @@ class ModelVersion(models.Model):
     def cv_accuracy(self):
         """{"mean", "sd", "folds"} of the cross-validated accuracy, or None."""
         return self.cross_validation.get("accuracy")
-
-    def activate(self):
-        ImageClassifier.objects.filter(pk=self.classifier_id).update(active_version=self)
-        self.classifier.active_version = self
 
 
 def upload_name(folder, extension):
@@ -131,15 +118,6 @@ class Prediction(models.Model):
 
     def get_absolute_url(self):
         return reverse("classifier:prediction", args=[self.pk])
-
-    def heatmap_png(self):
-        """The activation map as a transparent PNG the size of the thumbnail."""
-        with self.thumbnail.open() as thumbnail:
-            width, height = Image.open(thumbnail).size
-        activation = self.activation
-        return cam.overlay_png(
-            np.array(activation["map"]), width, height, activation["input_size"], activation["fit"]
-        )
 
     @property
     def ranked(self):

@@ -1,9 +1,13 @@
-"""Storing what the classifier said about an upload, and what people say about it afterwards."""
+"""Storing what the classifier said about an upload, what people say about it afterwards, and
+taking predictions out again (a CSV export, images for a dataset)."""
 
+import csv
 import hashlib
 import hmac
 import io
 import logging
+import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -15,6 +19,7 @@ from heroproject import ratelimits
 from mlcore import images
 
 from .models import Prediction, upload_name
+from .serving import classify
 
 EXTENSIONS = {
     "JPEG": "jpg",
@@ -66,6 +71,15 @@ def ensure_thumbnail(prediction):
         return False
     save_thumbnail(prediction.thumbnail.name, image)
     return True
+
+
+def classify_and_record(classifier, data, client="", thumbnail_later=False):
+    """Classify an upload's bytes with the classifier's active version and store the prediction
+    (see record); raises serving.ClassifierUnavailable or images.ImageError."""
+    started = time.perf_counter()
+    classification = classify(classifier, data)
+    latency_ms = (time.perf_counter() - started) * 1000
+    return record(classifier, classification, data, latency_ms, client, thumbnail_later)
 
 
 def record(classifier, classification, data, latency_ms, client="", thumbnail_later=False):
@@ -125,9 +139,61 @@ def give_feedback(prediction, correct, label=""):
     prediction.save(update_fields=["feedback", "feedback_label"])
 
 
-def feedback_accuracy(predictions):
-    """Share of visitor verdicts that said "right", and how many verdicts there were."""
-    verdicts = list(predictions.exclude(feedback="").values_list("feedback", flat=True))
-    if not verdicts:
-        return None, 0
-    return verdicts.count(Prediction.Feedback.CORRECT) / len(verdicts), len(verdicts)
+def dataset_label(prediction):
+    """The class an image belongs to, as people said: the true label an admin set, else the
+    visitor's verdict. "" when nobody said, or said something the model has no class for."""
+    if prediction.true_label:
+        label = prediction.true_label
+    elif prediction.feedback == Prediction.Feedback.CORRECT:
+        label = prediction.label
+    else:
+        label = prediction.feedback_label
+    return label if label in prediction.version.labels else ""
+
+
+def copy_to_dataset(predictions):
+    """Copy the kept originals of predictions into DATASETS_DIR/<classifier>/<label>/, under
+    their dataset_label; returns (added, skipped): skipped had no label or no original."""
+    added, skipped = 0, 0
+    for prediction in predictions.select_related("classifier", "version"):
+        label = dataset_label(prediction)
+        original = prediction.original
+        if not (label and original and default_storage.exists(original.name)):
+            skipped += 1
+            continue
+        folder = settings.DATASETS_DIR / prediction.classifier.slug / label
+        folder.mkdir(parents=True, exist_ok=True)
+        extension = original.name.rsplit(".", 1)[-1]
+        with (
+            default_storage.open(original.name) as source,
+            open(folder / f"prediction-{prediction.pk}.{extension}", "wb") as target,
+        ):
+            shutil.copyfileobj(source, target)
+        added += 1
+    return added, skipped
+
+
+CSV_COLUMNS = [
+    ("id", lambda p: p.pk),
+    ("created", lambda p: p.created.isoformat()),
+    ("classifier", lambda p: p.classifier.slug),
+    ("version", lambda p: p.version.number),
+    ("label", lambda p: p.label),
+    ("probability", lambda p: f"{p.probability:.4f}"),
+    ("unsure", lambda p: p.unsure),
+    ("latency_ms", lambda p: p.latency_ms),
+    ("sha256", lambda p: p.sha256),
+    ("size_bytes", lambda p: p.size_bytes),
+    ("feedback", lambda p: p.feedback),
+    ("feedback_label", lambda p: p.feedback_label),
+    ("true_label", lambda p: p.true_label),
+    ("reviewed", lambda p: p.reviewed),
+]
+
+
+def write_csv(predictions, out):
+    """One row per prediction with CSV_COLUMNS, after a header row, to the text file out."""
+    writer = csv.writer(out)
+    writer.writerow([header for header, _ in CSV_COLUMNS])
+    for prediction in predictions.select_related("classifier", "version"):
+        writer.writerow([value(prediction) for _, value in CSV_COLUMNS])

@@ -10,8 +10,10 @@ from PIL import Image
 
 from mlcore import cam, images, runtime
 from mlcore.loaded import LoadedModels
+from mlcore.model_dirs import ModelLoadError
 from mlcore.model_files import SERVED
 
+from . import selectors
 from .models import ImageClassifier, ModelVersion
 
 
@@ -75,20 +77,19 @@ def model_key(version):
 
 
 def active_version(classifier: ImageClassifier) -> ModelVersion:
-    version = classifier.active_version
+    version = selectors.active_version(classifier)
     if version is None:
         raise ClassifierUnavailable(
             f"The classifier '{classifier.slug}' has no trained model yet: an operator runs "
             f"`python manage.py train_classifier {classifier.slug} --data DIR`."
         )
-    version.classifier = classifier  # the same row: spares a query per classification
     return version
 
 
 def model_for(version):
     try:
         return _models.get(version.classifier.slug, model_key(version))
-    except runtime.ModelLoadError as error:
+    except ModelLoadError as error:
         raise ClassifierUnavailable(f"The model of {version} cannot be loaded: {error}") from None
 
 

@@ -1,6 +1,3 @@
-import time
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -9,13 +6,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from heroproject import ratelimits
+from heroproject.uploads import discard_body, too_large, too_large_message
 from mlcore.images import ImageError
 from mlcore.model_files import CONFUSION, CURVES
 
-from . import predictions
+from . import predictions, selectors
 from .forms import FeedbackForm, UploadForm
+from .heatmaps import heatmap_png
 from .models import ImageClassifier, ModelVersion, Prediction
-from .serving import ClassifierUnavailable, classify
+from .serving import ClassifierUnavailable
 
 PLOTS = {"curves": CURVES, "confusion": CONFUSION}
 
@@ -26,51 +25,41 @@ class RejectedUpload(Exception):
         self.status = status
 
 
-def discard_body(request):
-    """Read and drop what the client sent, up to the upload limit, before answering without it.
-
-    gunicorn drains at most 64 KB of an unread body and then closes the keep-alive connection
-    without saying so: the client's next request on it would fail. A larger body than the
-    limit is not read: that connection may close.
-    """
-    left = settings.CLASSIFIER_MAX_UPLOAD_BYTES
-    while left > 0 and (chunk := request.read(min(64 * 1024, left))):
-        left -= len(chunk)
-
-
-def too_large_message():
-    megabytes = settings.CLASSIFIER_MAX_UPLOAD_BYTES / 1024 / 1024
-    return f"The file is larger than {megabytes:g} MB."
-
-
-def run_classifier(request, classifier, upload, thumbnail_later=False):
-    """Classify an uploaded file and store the prediction; RejectedUpload says why not."""
-    data = upload.read()
-    started = time.perf_counter()
+def classify_or_reject(request, classifier, upload, thumbnail_later=False):
+    """The stored prediction of an uploaded file; RejectedUpload says why not, with a status."""
+    client = predictions.client_hash(request)
     try:
-        result = classify(classifier, data)
+        return predictions.classify_and_record(classifier, upload.read(), client, thumbnail_later)
     except ClassifierUnavailable as error:
         raise RejectedUpload(str(error), 503) from None
     except ImageError as error:
         raise RejectedUpload(str(error), 400) from None
-    latency_ms = (time.perf_counter() - started) * 1000
-    client = predictions.client_hash(request)
-    return predictions.record(classifier, result, data, latency_ms, client, thumbnail_later)
+
+
+def upload_page(request, form, problem="", status=200):
+    """The home page with the upload form and the problem; for HTMX the problem alone."""
+    context = {"form": form, "problem": problem, "classifiers": form.fields["classifier"].queryset}
+    if request.htmx:
+        return render(request, "classifier/_upload_problem.html", context, status=status)
+    return render(request, "classifier/home.html", context, status=status)
+
+
+def home_over_limit(request, message):
+    """The rate limit's answer: the form again, with the message."""
+    return upload_page(request, UploadForm(request.POST or None, request.FILES or None), message)
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimits.limit(ratelimits.CLASSIFY, methods=["POST"])
+@ratelimits.limit(ratelimits.CLASSIFY, methods=["POST"], answer=home_over_limit)
 def home(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     status, problem = 200, ""
     if request.method == "POST":
-        if request.limited:
-            status, problem = 429, ratelimits.message(request)
-        elif getattr(request, "upload_too_large", False):
+        if too_large(request):
             status, problem = 413, too_large_message()
         elif form.is_valid():
             try:
-                prediction = run_classifier(
+                prediction = classify_or_reject(
                     request, form.cleaned_data["classifier"], form.cleaned_data["image"]
                 )
             except RejectedUpload as rejected:
@@ -84,10 +73,7 @@ def home(request):
                 return response
         else:
             status = 400
-    context = {"form": form, "problem": problem, "classifiers": form.fields["classifier"].queryset}
-    if request.htmx:
-        return render(request, "classifier/_upload_problem.html", context, status=status)
-    return render(request, "classifier/home.html", context, status=status)
+    return upload_page(request, form, problem, status)
 
 
 def result_context(prediction):
@@ -148,7 +134,7 @@ def heatmap(request, pk):
     prediction = own_prediction(request, pk)
     if not (prediction.activation and predictions.ensure_thumbnail(prediction)):
         raise Http404("There is no heat-map for this prediction.")
-    response = HttpResponse(prediction.heatmap_png(), content_type="image/png")
+    response = HttpResponse(heatmap_png(prediction), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
     return response
 
@@ -156,12 +142,8 @@ def heatmap(request, pk):
 @require_GET
 def classifier_page(request, slug):
     classifier = get_object_or_404(ImageClassifier, slug=slug)
-    versions = list(classifier.versions.all())
-    for version in versions:
-        version.feedback_accuracy, version.feedback_count = predictions.feedback_accuracy(
-            version.predictions.all()
-        )
-    active = next((v for v in versions if v.pk == classifier.active_version_id), None)
+    versions = list(selectors.with_feedback(classifier.versions.all()))
+    active = next((version for version in versions if version.active), None)
     return render(
         request,
         "classifier/classifier.html",
@@ -182,25 +164,22 @@ def plot(request, slug, number, name):
 
 @csrf_exempt
 @require_POST
-@ratelimits.limit(ratelimits.CLASSIFY)
+@ratelimits.limit(ratelimits.CLASSIFY, answer=ratelimits.json_answer)
 def api_classify(request, slug):
     """For scripts: multipart field `image`; answers JSON, errors too."""
-    if request.limited:
-        discard_body(request)
-        return JsonResponse({"error": ratelimits.message(request)}, status=429)
     try:
-        classifier = ImageClassifier.objects.select_related("active_version").get(slug=slug)
+        classifier = ImageClassifier.objects.get(slug=slug)
     except ImageClassifier.DoesNotExist:
         discard_body(request)
         return JsonResponse({"error": f"There is no classifier '{slug}'."}, status=404)
     upload = request.FILES.get("image")  # parses the body, stopping at the size limit
-    if getattr(request, "upload_too_large", False):
+    if too_large(request):
         return JsonResponse({"error": too_large_message()}, status=413)
     if upload is None:
         return JsonResponse({"error": "Send the image as the multipart field 'image'."}, status=400)
     try:
         # The answer does not show the thumbnail: it is drawn after.
-        prediction = run_classifier(request, classifier, upload, thumbnail_later=True)
+        prediction = classify_or_reject(request, classifier, upload, thumbnail_later=True)
     except RejectedUpload as rejected:
         return JsonResponse({"error": str(rejected)}, status=rejected.status)
     return JsonResponse(

@@ -1,31 +1,39 @@
-"""Per-client rate limits on the expensive views, with django-ratelimit.
+"""Per-client rate limits, enforced for every view by `RateLimitMiddleware`, with django-ratelimit.
 
-Each limited view is decorated with `limit(GROUP)`; the library counts the client's requests in
-the default cache (a fixed window per client, shared by every worker) and sets `request.limited`.
-The view answers 429 in its own way (JSON, the page, or the HTMX partial) with `message(request)`;
-the decorator adds the Retry-After header to that answer.
+A view declares its group with `limit(GROUP, methods=[...], answer=...)`; the middleware counts
+each request it covers in the default cache (a fixed window per client, shared by every worker)
+and, past the group's rate, answers 429 with a message and Retry-After without calling the view.
+A view that declares nothing is still limited on unsafe methods (POST, PUT, PATCH, DELETE), under
+the group WRITES, so a new view cannot be left open by forgetting.
 
-The rate of a group is the setting RATELIMIT_<GROUP> ("20/m", "100/5m", ...; "" or "0" turn it
-off), read on each request. The client is its address, see `client_ip`.
+The rate of a group is settings.RATE_LIMITS[group] ("20/m", "100/5m", ...; "" or "0" turn it
+off), read on each request and checked when the middleware is built: a bad one stops the site at
+startup. The client is its address, see `client_ip`.
 """
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 from django.conf import settings
-from django_ratelimit import ALL
+from django.core.exceptions import ImproperlyConfigured
+from django.http import JsonResponse
+from django.shortcuts import render
+from django_ratelimit import ALL, UNSAFE
 from django_ratelimit.core import get_usage
-from django_ratelimit.decorators import ratelimit
+
+from heroproject.uploads import discard_body
 
 CLASSIFY = "classify"
 NAMES = "names"
-WHAT = {CLASSIFY: "Classifying images", NAMES: "Generating names"}
+WRITES = "writes"
+WHAT = {CLASSIFY: "Classifying images", NAMES: "Generating names", WRITES: "Sending forms"}
 RATE = re.compile(r"^(\d+)/(\d*)([smhd]?)$")
 SECONDS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
 PER = {1: "a second", 60: "a minute", 60 * 60: "an hour", 24 * 60 * 60: "a day"}
 UNKNOWN_CLIENT = "0.0.0.0"
+API_PREFIX = "/api/"
 
 
 def parse_rate(value):
@@ -42,9 +50,18 @@ def parse_rate(value):
     return int(match[1]), int(match[2] or 1) * SECONDS[match[3] or "s"]
 
 
-def rate(group, request):
-    """The library's rate callable: the group's setting, None (no limit) when it is off."""
-    return parse_rate(getattr(settings, f"RATELIMIT_{group.upper()}", ""))
+def check_rates():
+    """Raise ImproperlyConfigured unless every group has a valid rate in settings.RATE_LIMITS."""
+    for group in WHAT:
+        variable = f"RATELIMIT_{group.upper()}"  # where settings.py reads it from
+        if group not in settings.RATE_LIMITS:
+            raise ImproperlyConfigured(
+                f"settings.RATE_LIMITS has no rate for {group!r} (from {variable})."
+            )
+        try:
+            parse_rate(settings.RATE_LIMITS[group])
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{variable}: {error}") from None
 
 
 def valid_ip(value):
@@ -57,12 +74,12 @@ def valid_ip(value):
 def client_ip(request):
     """The address a client is counted under (settings.RATELIMIT_IP_META_KEY names this).
 
-    REMOTE_ADDR, unless the site is behind a proxy (DJANGO_BEHIND_PROXY): then the last address
-    in X-Forwarded-For, the one that proxy appended for the client it saw. Earlier entries come
-    from the client and could be anything, so they are never used; without a proxy the header
-    is ignored altogether, or any client could pick a new address per request.
+    REMOTE_ADDR, unless the site is behind a proxy (settings.BEHIND_PROXY): then the last
+    address in X-Forwarded-For, the one that proxy appended for the client it saw. Earlier
+    entries come from the client and could be anything, so they are never used; without a
+    proxy the header is ignored altogether, or any client could pick a new address per request.
     """
-    if settings.RATELIMIT_TRUST_X_FORWARDED_FOR:
+    if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1]
         address = valid_ip(forwarded)
         if address:
@@ -87,43 +104,99 @@ class Exceeded:
         )
 
 
-def limit(group, methods=None):
-    """Count the view's requests (those of `methods`, else all) under `group`; never blocks.
+def count(request, group):
+    """Count the request under the group; an Exceeded when that puts the client past its rate.
 
-    The view checks `request.limited` and answers 429 with `message(request)`. Views of one
-    group share one count per client: the library's cache key holds its `method` argument, so
-    it always gets ALL and the methods are filtered here.
+    Views of one group share one count per client: the library's cache key holds its `method`
+    argument, so it always gets ALL.
     """
+    rate = parse_rate(settings.RATE_LIMITS[group])
+    if rate is None:
+        return None
+    usage = get_usage(request, group=group, key="ip", rate=rate, method=ALL, increment=True)
+    if usage is None or not usage["should_limit"]:  # None: the cache failed (RATELIMIT_FAIL_OPEN)
+        return None
+    allowed, period = rate
+    return Exceeded(group, allowed, period, min(max(1, usage["time_left"]), period))
+
+
+def json_answer(request, message):
+    """The over-limit answer of an API: {"error": message}."""
+    return JsonResponse({"error": message})
+
+
+def default_answer(request, message):
+    """The over-limit answer of a view that declares none, in the form the client reads.
+
+    JSON for API paths and clients that prefer it; for HTMX a partial to swap in; else a page.
+    """
+    wants_json = request.get_preferred_type(["text/html", "application/json"])
+    if request.path_info.startswith(API_PREFIX) or wants_json == "application/json":
+        return json_answer(request, message)
+    template = "_429.html" if request.htmx else "429.html"
+    return render(request, template, {"message": message})
+
+
+@dataclass(frozen=True)
+class Rule:
+    group: str
+    methods: tuple | None  # None: every method
+    answer: Callable  # (request, message) -> HttpResponse; the middleware makes it a 429
+
+    def covers(self, method):
+        return self.methods is None or method in self.methods
+
+
+DEFAULT = Rule(WRITES, tuple(UNSAFE), default_answer)
+
+
+def limit(group, methods=None, answer=default_answer):
+    """Declare the view's group: requests of `methods` (else all) count under it.
+
+    Only attaches the rule to the view (decorators built with functools.wraps carry it along);
+    `RateLimitMiddleware` enforces it. `answer(request, message)` says how the view's 429 looks.
+    """
+    if group not in WHAT:
+        raise ValueError(f"{group!r} is not a rate-limit group: one of {', '.join(WHAT)}.")
+    rule = Rule(group, tuple(methods) if methods else None, answer)
 
     def decorator(view):
-        @wraps(view)
-        def counted(request, *args, **kwargs):
-            exceeded = None
-            if request.limited:
-                usage = get_usage(request, group=group, key="ip", rate=rate, method=ALL)
-                count, period = rate(group, request)
-                left = usage["time_left"] if usage else period
-                exceeded = Exceeded(group, count, period, min(max(1, left), period))
-            request.rate_limit_exceeded = exceeded
-            response = view(request, *args, **kwargs)
-            if exceeded and response.status_code == 429:
-                response["Retry-After"] = str(exceeded.retry_after)
-            return response
-
-        limited = ratelimit(group=group, key="ip", rate=rate, method=ALL, block=False)(counted)
-
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if methods is None or request.method in methods:
-                return limited(request, *args, **kwargs)
-            request.limited = False
-            return view(request, *args, **kwargs)
-
-        return wrapper
+        view.rate_limit = rule
+        return view
 
     return decorator
 
 
-def message(request):
-    """What to tell a client over its limit."""
-    return request.rate_limit_exceeded.message
+def rule_for(view, method):
+    """The view's own rule for this method, else the default one for unsafe methods."""
+    rule = getattr(view, "rate_limit", None)
+    if rule is not None and rule.covers(method):
+        return rule
+    return DEFAULT if DEFAULT.covers(method) else None
+
+
+class RateLimitMiddleware:
+    """Counts every request a rule covers and answers 429 past the limit, before the view runs.
+
+    After CsrfViewMiddleware (a forged POST is refused, not counted) and HtmxMiddleware (the
+    answer may be a partial). The body the client sent is read and dropped before answering, so
+    a keep-alive connection stays usable (see `discard_body`).
+    """
+
+    def __init__(self, get_response):
+        check_rates()
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        rule = rule_for(view, request.method)
+        exceeded = count(request, rule.group) if rule else None
+        if exceeded is None:
+            return None
+        response = rule.answer(request, exceeded.message)  # first: a page may show the form again
+        discard_body(request)
+        response.status_code = 429
+        response["Retry-After"] = str(exceeded.retry_after)
+        return response

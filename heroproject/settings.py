@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After CSRF (forgeries are refused, not counted) and HTMX (its answer may be a partial).
+    "heroproject.ratelimits.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "heroproject.urls"
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "quotes.context_processors.quote",
             ],
         },
     },
@@ -201,33 +204,27 @@ CLASSIFIER_MAX_UPLOAD_BYTES = int(os.environ.get("CLASSIFIER_MAX_UPLOAD_BYTES", 
 PREDICTIONS_KEEP_ORIGINALS = env_bool("PREDICTIONS_KEEP_ORIGINALS", True)
 PREDICTIONS_RETENTION_DAYS = int(os.environ.get("PREDICTIONS_RETENTION_DAYS", "30"))
 FILE_UPLOAD_HANDLERS = [
-    "classifier.uploads.LimitedUploadHandler",
+    "heroproject.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
 
-# Rate limits per client on the views that run a model (heroproject/ratelimits.py):
+# Rate limits per client (heroproject/ratelimits.py; its middleware refuses a bad rate at startup):
 # COUNT/PERIOD such as "20/m" or "100/5m"; "" or "0" turns a limit off. Over it: 429 + Retry-After.
 # Classifying costs 25-40 ms of CPU and stores a thumbnail and the original: 20 a minute is far
 # more than a person picking images needs, and keeps one script to a fraction of a core. Names
-# cost 1-2 ms: 60 a minute leaves room for scripts calling the API once per name.
-def env_rate(name, default):
-    from heroproject.ratelimits import parse_rate
-
-    value = os.environ.get(name, default)
-    try:
-        parse_rate(value)
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name}: {error}") from None
-    return value
-
-
-RATELIMIT_CLASSIFY = env_rate("RATELIMIT_CLASSIFY", "20/m")
-RATELIMIT_NAMES = env_rate("RATELIMIT_NAMES", "60/m")
-RATELIMIT_IP_META_KEY = "heroproject.ratelimits.client_ip"
+# cost 1-2 ms: 60 a minute leaves room for scripts calling the API once per name. Every other
+# POST, PUT, PATCH or DELETE (forms, the admin) counts as "writes": 120 a minute, more than anyone
+# clicking needs.
+RATE_LIMITS = {
+    "classify": os.environ.get("RATELIMIT_CLASSIFY", "20/m"),
+    "names": os.environ.get("RATELIMIT_NAMES", "60/m"),
+    "writes": os.environ.get("RATELIMIT_WRITES", "120/m"),
+}
 # The client is REMOTE_ADDR; behind a proxy, the last X-Forwarded-For entry (the proxy's own).
-RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY", False)
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+RATELIMIT_IP_META_KEY = "heroproject.ratelimits.client_ip"
 # A cache failure lets requests through rather than refusing every visitor.
 RATELIMIT_FAIL_OPEN = True
 # django-ratelimit wants a cache with an atomic increment. Django's own RedisCache has one (INCR)

@@ -12,13 +12,12 @@ mlcore.model_files.
 
 import json
 import os
-import shutil
-import tempfile
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from mlcore import export, images, plots
+from mlcore import export, images, model_dirs, plots
 from mlcore.model_files import (
     CONFUSION,
     CURVES,
@@ -39,21 +38,11 @@ CHECKED_IMAGES = 200  # test images the export is compared on: enough to catch a
 
 def save(result: TrainingResult, directory: str | os.PathLike) -> Path:
     """Write the classifier to a new directory; it appears complete or not at all."""
-    directory = Path(directory)
-    if directory.exists():
-        raise FileExistsError(f"{directory} already exists.")
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    try:
-        write(result, temporary)
-        temporary.rename(directory)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    return directory
+    return model_dirs.save(directory, partial(write, result))
 
 
 def write(result: TrainingResult, folder: Path) -> None:
+    """Write every file of the classifier into an empty folder (see mlcore.model_dirs)."""
     result.model.save(folder / KERAS_MODEL)
     (folder / TFLITE_MODEL).write_bytes(export.convert(result.model))
     np.savez(folder / HEAD, kernel=result.head_kernel, bias=result.head_bias)

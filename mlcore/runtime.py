@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
+from mlcore.model_dirs import ModelLoadError
 from mlcore.model_files import (
     HEAD,
     LABELS,
@@ -28,10 +29,6 @@ from mlcore.model_files import (
 # With several requests at once (gunicorn threads), one thread per interpreter was faster on
 # 2 cores than 2 threads, and an interpreter per thread faster than one shared behind a lock.
 INTERPRETER_THREADS = 1
-
-
-class ModelLoadError(Exception):
-    """The directory does not hold a usable saved classifier."""
 
 
 class Session:

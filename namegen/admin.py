@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from heroproject.admin_actions import activate_version
+from heroproject.admin_actions import VERSION_ACTIONS
 
 from .models import NameModelVersion
 
@@ -10,6 +10,7 @@ class NameModelVersionAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "active",
+        "activated",
         "created",
         "units",
         "train_size",
@@ -18,7 +19,7 @@ class NameModelVersionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["active"]
     readonly_fields = [f.name for f in NameModelVersion._meta.fields]
-    actions = [activate_version]
+    actions = VERSION_ACTIONS
 
     def has_add_permission(self, request):
         return False

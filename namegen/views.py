@@ -6,7 +6,7 @@ from heroproject import ratelimits
 from mlcore.names.vocabulary import UnknownCharacters
 
 from .forms import NameForm
-from .sampling import NoNameModel, active_sampler
+from .serving import NoNameModel, active_sampler
 
 
 def generate(form):
@@ -24,15 +24,25 @@ def generate(form):
         return None
 
 
+def generator_page(request, context, status=200):
+    """The names page; for HTMX the generator alone, which it swaps in."""
+    template = "namegen/_generator.html" if request.htmx else "namegen/names.html"
+    return render(request, template, context, status=status)
+
+
+def names_over_limit(request, message):
+    """The rate limit's answer: the form as the visitor filled it, with the message."""
+    form = NameForm(request.POST or None, initial=NameForm.DEFAULTS)
+    return generator_page(request, {"form": form, "names": None, "problem": message})
+
+
 @require_http_methods(["GET", "POST"])
-@ratelimits.limit(ratelimits.NAMES, methods=["POST"])
+@ratelimits.limit(ratelimits.NAMES, methods=["POST"], answer=names_over_limit)
 def names(request):
     form = NameForm(request.POST or None, initial=NameForm.DEFAULTS)
     context = {"form": form, "names": None, "problem": ""}
     status = 200
-    if request.method == "POST" and request.limited:
-        context["problem"], status = ratelimits.message(request), 429
-    elif request.method == "POST":
+    if request.method == "POST":
         if form.is_valid():
             try:
                 context["names"] = generate(form)
@@ -42,15 +52,12 @@ def names(request):
             status = 400
         elif context["names"] is not None and len(context["names"]) < form.cleaned_data["count"]:
             context["problem"] = "Fewer names than asked: the model found no more that fit."
-    template = "namegen/_generator.html" if request.htmx else "namegen/names.html"
-    return render(request, template, context, status=status)
+    return generator_page(request, context, status)
 
 
 @require_GET
-@ratelimits.limit(ratelimits.NAMES)
+@ratelimits.limit(ratelimits.NAMES, answer=ratelimits.json_answer)
 def api_names(request):
-    if request.limited:
-        return JsonResponse({"error": ratelimits.message(request)}, status=429)
     form = NameForm({**NameForm.DEFAULTS, **request.GET.dict()})
     if not form.is_valid():
         return JsonResponse({"error": form.error_text()}, status=400)

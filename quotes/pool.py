@@ -1,7 +1,9 @@
 """The quote pool: the site serves quotes from the database and refills it from the providers.
 
-A page never waits on a provider: a stale pool is refilled in a background thread, at most once per
-QUOTES_MAX_AGE across all workers (a lock in the shared cache).
+Picking a quote is cheap: a count and one row (`random_quote`). Refilling is a separate step a page
+takes explicitly (`refill_if_stale`): at most once a minute across all workers it checks whether the
+pool is stale, and only then starts a background refill, at most one per QUOTES_MAX_AGE across all
+workers (a lock in the shared cache). A page never waits on a provider.
 """
 
 import logging
@@ -22,6 +24,8 @@ from .providers import Bundled, ProviderError
 logger = logging.getLogger(__name__)
 
 REFILL_LOCK = "quotes:refill-lock"
+STALE_CHECK_LOCK = "quotes:stale-check-lock"
+STALE_CHECK_INTERVAL = 60  # seconds between two staleness checks, across all workers
 
 
 @dataclass
@@ -83,6 +87,19 @@ def is_stale():
     )
 
 
+def refill_if_stale():
+    """Start a background refill when the pool is stale and a check is due; the thread or None.
+
+    Only with QUOTES_AUTO_REFILL, and only when no worker checked within the last
+    STALE_CHECK_INTERVAL: most pages that show a quote pay one cache call here, not a query.
+    """
+    if not settings.QUOTES_AUTO_REFILL:
+        return None
+    if not cache.add(STALE_CHECK_LOCK, True, timeout=STALE_CHECK_INTERVAL):
+        return None
+    return refill_in_background()
+
+
 def refill_in_background():
     """Start a refill thread when the pool is stale and no other worker took the lock."""
     if not is_stale() or not cache.add(REFILL_LOCK, True, timeout=settings.QUOTES_MAX_AGE):
@@ -102,17 +119,23 @@ def _refill_then_close():
 
 
 def random_quote(exclude_id=None):
-    """A random quote from the pool, never `exclude_id` when the pool has another one."""
-    if not Quote.objects.exists():
+    """A random quote from the pool, never `exclude_id` when the pool has another one.
+
+    Two queries as a rule; the bundled quotes are loaded only into an empty pool.
+    """
+    quote = _pick(exclude_id)
+    if quote is None and exclude_id is not None:
+        quote = _pick()
+    if quote is None:
         refill([Bundled(max_length=settings.QUOTES_MAX_LENGTH)])
-    if settings.QUOTES_AUTO_REFILL:
-        refill_in_background()
-    candidates = Quote.objects.all()
+        quote = _pick()
+    return quote
+
+
+def _pick(exclude_id=None):
+    """A random quote other than `exclude_id`, or None: a count, then one row at a random offset."""
+    candidates = Quote.objects.order_by("pk")
     if exclude_id is not None:
-        others = candidates.exclude(pk=exclude_id)
-        if others.exists():
-            candidates = others
+        candidates = candidates.exclude(pk=exclude_id)
     count = candidates.count()
-    if not count:
-        return None
-    return candidates.order_by("pk")[random.randrange(count)]
+    return candidates[random.randrange(count)] if count else None

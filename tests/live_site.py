@@ -20,19 +20,21 @@ SHARED_STATE_VARIABLES = {"DATABASE_URL", "REDIS_URL"}  # not inherited: pass th
 
 REGISTER_SHAPES = """
 from classifier.models import ImageClassifier, ModelVersion
+from heroproject.versions import make_active
 c = ImageClassifier.objects.create(slug="shapes", title="Shapes", description="Coloured shapes.")
-ModelVersion.objects.create(
+make_active(ModelVersion.objects.create(
     classifier=c, number=1, backbone={backbone!r}, input_size={input_size},
     labels={labels!r}, metrics={metrics!r}, dataset_summary={summary!r},
-    artifact_path="classifiers/shapes/v1", training_seconds=1,
-).activate()
+    directory="classifiers/shapes/v1", training_seconds=1,
+))
 """
 REGISTER_NAMES = """
+from heroproject.versions import make_active
 from namegen.models import NameModelVersion
-NameModelVersion.objects.create(
+make_active(NameModelVersion.objects.create(
     number=1, directory="namegen/v1", units=32, train_size=200, val_nll=2.5,
     bigram_val_nll=2.7, training_seconds=1,
-).activate()
+))
 """
 
 
@@ -78,6 +80,7 @@ class LiveSite:
             "QUOTES_AUTO_REFILL": "0",
             "RATELIMIT_CLASSIFY": "0",  # end-to-end tests post more than a visitor
             "RATELIMIT_NAMES": "0",
+            "RATELIMIT_WRITES": "0",
             "GUNICORN_WORKERS": "2",
             "GUNICORN_THREADS": "4",
             **({"DJANGO_STATIC_ROOT": str(static_root)} if static_root else {}),

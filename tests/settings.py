@@ -23,5 +23,4 @@ QUOTES_AUTO_REFILL = False
 
 # No rate limits unless a test turns one on (tests/classifier/test_rate_limit.py): the suite posts
 # far more than a visitor would.
-RATELIMIT_CLASSIFY = ""
-RATELIMIT_NAMES = ""
+RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "")  # noqa: F405

@@ -9,6 +9,7 @@ from mlcore.names.bigram import Bigram
 from mlcore.names.sampler import Sampler
 from mlcore.names.store import Model
 from mlcore.names.vocabulary import Vocabulary
+from mlcore.progress import ignore
 
 
 def split(names, val_fraction, seed):
@@ -72,15 +73,15 @@ def train(
     val_fraction=0.1,
     refit=False,
     seed=0,
-    on_epoch=None,
+    progress=ignore,
 ):
     """Fit on names, stop when the validation loss stops improving, keep the best epoch.
 
     With refit, early stopping only chooses the number of epochs: a new network is then
     trained for that many on every name, validation names included. The metrics' val_nll is
-    the first network's, on names it never saw. on_epoch(epoch, epochs, logs) is called after
-    each epoch of the first network (epoch counts from 1; logs has "loss" and "val_loss", both
-    in nats per character).
+    the first network's, on names it never saw. progress gets mlcore.progress's events: a
+    "phase" for each network and an "epoch" after each of its epochs (logs "loss" and
+    "val_loss", both in nats per character).
     """
     names = list(dict.fromkeys(names))
     hyperparameters = {
@@ -112,13 +113,17 @@ def train(
 
     network = new_network()
     x, y, weight = arrays(vocabulary, train_names)
-    callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)]
-    if on_epoch is not None:
-        callbacks.append(
-            keras.callbacks.LambdaCallback(
-                on_epoch_end=lambda epoch, logs: on_epoch(epoch + 1, epochs, logs)
-            )
+
+    def reporter(phase, epochs):
+        progress("phase", phase, epochs)
+        return keras.callbacks.LambdaCallback(
+            on_epoch_end=lambda epoch, logs: progress("epoch", epoch + 1, epochs, logs)
         )
+
+    callbacks = [
+        keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True),
+        reporter("names", epochs),
+    ]
     started = time.monotonic()
     history = network.fit(
         x,
@@ -141,7 +146,15 @@ def train(
     if refit:
         network = new_network()
         x, y, weight = arrays(vocabulary, train_names + val_names)
-        network.fit(x, y, sample_weight=weight, batch_size=batch_size, epochs=best_epoch, verbose=0)
+        network.fit(
+            x,
+            y,
+            sample_weight=weight,
+            batch_size=batch_size,
+            epochs=best_epoch,
+            callbacks=[reporter("refit on every name", best_epoch)],
+            verbose=0,
+        )
     seconds = time.monotonic() - started
 
     model = model_of(network)

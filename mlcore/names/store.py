@@ -2,20 +2,17 @@
 
 import json
 import os
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
+from mlcore import model_dirs
+from mlcore.model_dirs import ModelLoadError
 from mlcore.names.vocabulary import Vocabulary
 
 FORMAT = 1
-
-
-class ModelLoadError(Exception):
-    pass
 
 
 @dataclass
@@ -30,31 +27,22 @@ class Model:
 
 
 def save(model, path):
-    """Write model to the directory path, replacing what is there; readers never see half."""
-    path = os.path.abspath(path)
-    parent, base = os.path.split(path)
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".{base}.new-", dir=parent)
-    try:
-        np.savez(os.path.join(staging, "weights.npz"), **model.weights)
-        meta = {
-            "format": FORMAT,
-            "characters": model.vocabulary.chars,
-            "names": list(model.names),
-            "hyperparameters": model.hyperparameters,
-            "metrics": model.metrics,
-        }
-        with open(os.path.join(staging, "model.json"), "w", encoding="utf-8") as f:
-            json.dump(meta, f, ensure_ascii=False, indent=1)
-        if os.path.exists(path):
-            old = tempfile.mkdtemp(prefix=f".{base}.old-", dir=parent)
-            os.replace(path, old)
-            os.replace(staging, path)
-            shutil.rmtree(old)
-        else:
-            os.replace(staging, path)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """Write model to a new directory path; it appears complete or not at all."""
+    return model_dirs.save(path, partial(write, model))
+
+
+def write(model, folder):
+    """Write the model's files into an empty folder (see mlcore.model_dirs)."""
+    np.savez(os.path.join(folder, "weights.npz"), **model.weights)
+    meta = {
+        "format": FORMAT,
+        "characters": model.vocabulary.chars,
+        "names": list(model.names),
+        "hyperparameters": model.hyperparameters,
+        "metrics": model.metrics,
+    }
+    with open(os.path.join(folder, "model.json"), "w", encoding="utf-8") as f:
+        json.dump(meta, f, ensure_ascii=False, indent=1)
 
 
 def load(path):

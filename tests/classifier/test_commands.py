@@ -1,11 +1,15 @@
 import json
+import os
 import shutil
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from PIL import Image
 
-from classifier.models import ImageClassifier
+from classifier.models import ImageClassifier, ModelVersion, Prediction
+from tests.classifier.uploading import post, red_circle
 from tests.pictures import draw_shapes
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +26,7 @@ def test_train_classifier_records_activates_and_reports(shapes_dir, capsys):
     )
     out = capsys.readouterr().out
     classifier = ImageClassifier.objects.get(slug="shapes")
-    version = classifier.active_version
+    version = classifier.versions.get(active=True)
     assert version.number == 1 and version.labels == sorted(
         ["red_circle", "green_square", "blue_triangle"]
     )
@@ -44,9 +48,9 @@ def test_train_classifier_records_activates_and_reports(shapes_dir, capsys):
         no_activate=True,
         **QUICK,
     )
-    classifier.refresh_from_db()
-    assert classifier.active_version.number == 1
+    assert classifier.versions.get(active=True).number == 1
     assert classifier.versions.count() == 2
+    assert classifier.versions.get(number=2).directory == "classifiers/shapes/v2"
 
 
 def test_train_classifier_cross_validates_first(shapes_dir, capsys, client, admin_client):
@@ -54,7 +58,7 @@ def test_train_classifier_cross_validates_first(shapes_dir, capsys, client, admi
         "train_classifier", "shapes-cv", data=shapes_dir, input_size=96, epochs=5, cv=3, **QUICK
     )
     out = capsys.readouterr().out
-    version = ImageClassifier.objects.get(slug="shapes-cv").active_version
+    version = ModelVersion.objects.get(classifier__slug="shapes-cv", active=True)
     summary = version.cross_validation
     assert summary["folds"] == 3 and len(summary["accuracy"]["folds"]) == 3
     *_, cv_line, test_line = out.strip().splitlines()
@@ -166,9 +170,25 @@ def test_system_check_is_quiet_with_an_active_classifier(shapes_classifier):
 
 
 def test_deleted_model_files_give_a_clear_message(shapes_classifier, tmp_path):
-    version = shapes_classifier.active_version
-    version.artifact_path = "classifiers/shapes/gone"
+    version = shapes_classifier.versions.get(active=True)
+    version.directory = "classifiers/shapes/gone"
     version.save()
     Image.new("RGB", (8, 8)).save(tmp_path / "x.png")
     with pytest.raises(CommandError, match="model files of shapes v1 are missing"):
         call_command("classify", "shapes", str(tmp_path / "x.png"))
+
+
+def test_prune_predictions_deletes_old_originals_only(client, shapes_classifier, shapes_dir):
+    post(client, red_circle(shapes_dir))
+    post(client, red_circle(shapes_dir))
+    old, recent = Prediction.objects.order_by("pk")
+    Prediction.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=40))
+    old_file = old.original.path
+    os.remove(old.thumbnail.path)  # its worker died before drawing it
+    call_command("prune_predictions", days=30)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.original.name == "" and not os.path.exists(old_file)
+    assert recent.original.name and os.path.exists(recent.original.path)
+    assert Prediction.objects.count() == 2
+    assert os.path.exists(old.thumbnail.path)  # drawn from the original before it went

@@ -22,14 +22,15 @@ from django.core.management import call_command
 from django.test import Client
 
 from classifier.models import ImageClassifier, ModelVersion
+from heroproject.versions import make_active
 from namegen.models import NameModelVersion
 
 call_command("migrate", verbosity=0)
 call_command("createcachetable", verbosity=0)
 rows = json.loads(sys.argv[1])
 classifier = ImageClassifier.objects.create(slug="shapes", title="Shapes")
-ModelVersion.objects.create(classifier=classifier, **rows["classifier"]).activate()
-NameModelVersion.objects.create(**rows["names"]).activate()
+make_active(ModelVersion.objects.create(classifier=classifier, **rows["classifier"]))
+make_active(NameModelVersion.objects.create(**rows["names"]))
 
 client = Client(HTTP_HOST="localhost")
 with open(sys.argv[2], "rb") as image:
@@ -59,7 +60,7 @@ def test_the_site_serves_without_tensorflow(tmp_path, trained_shapes, shapes_dir
             "backbone": result.backbone,
             "input_size": result.input_size,
             "labels": result.labels,
-            "artifact_path": "classifiers/shapes/v1",
+            "directory": "classifiers/shapes/v1",
             "training_seconds": result.seconds,
         },
         "names": {

@@ -35,9 +35,13 @@ def form(client, **extra):
     return client.post("/", {"classifier": "shapes", "image": png()}, **extra)
 
 
+def set_rate(settings, group, rate):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, group: rate}
+
+
 @pytest.fixture
 def limited(settings):
-    settings.RATELIMIT_CLASSIFY = LIMIT
+    set_rate(settings, ratelimits.CLASSIFY, LIMIT)
     return settings
 
 
@@ -107,18 +111,18 @@ def test_pages_are_not_limited(client, shapes_classifier, limited):
 
 def test_an_empty_or_zero_setting_turns_the_limit_off(client, shapes_classifier, settings):
     for value in ("", "0"):
-        settings.RATELIMIT_CLASSIFY = value
+        set_rate(settings, ratelimits.CLASSIFY, value)
         assert {api(client).status_code for _ in range(4)} == {200}
 
 
 def test_x_forwarded_for_is_ignored_without_a_proxy(client, shapes_classifier, limited):
-    limited.RATELIMIT_TRUST_X_FORWARDED_FOR = False
+    limited.BEHIND_PROXY = False
     codes = [api(client, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(3)]
     assert codes == [200, 200, 429]
 
 
 def test_behind_a_proxy_the_address_it_appended_is_the_client(shapes_classifier, limited):
-    limited.RATELIMIT_TRUST_X_FORWARDED_FOR = True
+    limited.BEHIND_PROXY = True
     proxy = Client(REMOTE_ADDR="10.0.0.1")
     # A client cannot escape by sending its own X-Forwarded-For: the proxy appends the real one.
     codes = [
@@ -133,7 +137,7 @@ def test_behind_a_proxy_the_address_it_appended_is_the_client(shapes_classifier,
 @pytest.mark.parametrize("behind_proxy", [True, False])
 def test_predictions_record_the_client_the_limit_counts(shapes_classifier, settings, behind_proxy):
     """The admin groups uploads by client: behind a proxy, by visitor, not all as the proxy."""
-    settings.RATELIMIT_TRUST_X_FORWARDED_FOR = behind_proxy
+    settings.BEHIND_PROXY = behind_proxy
     proxy = Client(REMOTE_ADDR="10.0.0.1")
 
     def client_of(forwarded):
@@ -165,12 +169,27 @@ def test_bad_rates_are_refused(value):
         ratelimits.parse_rate(value)
 
 
-def test_a_bad_rate_setting_stops_the_site(monkeypatch):
-    from heroproject.settings import env_rate
+def test_a_bad_rate_stops_the_middleware_naming_its_variable(settings):
+    set_rate(settings, ratelimits.CLASSIFY, "lots")
+    with pytest.raises(ImproperlyConfigured, match="RATELIMIT_CLASSIFY: 'lots' is not a rate: use"):
+        ratelimits.RateLimitMiddleware(lambda request: None)
 
-    monkeypatch.setenv("RATELIMIT_CLASSIFY", "lots")
-    with pytest.raises(ImproperlyConfigured, match="RATELIMIT_CLASSIFY: 'lots' is not a rate"):
-        env_rate("RATELIMIT_CLASSIFY", "20/m")
+
+def test_a_group_without_a_rate_stops_the_middleware(settings):
+    settings.RATE_LIMITS = {ratelimits.CLASSIFY: "", ratelimits.NAMES: ""}
+    with pytest.raises(ImproperlyConfigured, match=r"no rate for 'writes' \(from RATELIMIT_WRITES"):
+        ratelimits.RateLimitMiddleware(lambda request: None)
+
+
+def test_an_unknown_group_is_refused_where_a_view_declares_it():
+    with pytest.raises(ValueError, match="'clasify' is not a rate-limit group"):
+        ratelimits.limit("clasify")
+
+
+def test_other_unsafe_methods_of_a_limited_view_count_as_writes(client, shapes_classifier, limited):
+    set_rate(limited, ratelimits.WRITES, "1/h")
+    assert [client.put("/").status_code for _ in range(2)] == [405, 429]
+    assert form(client).status_code == 302  # the classify budget is untouched
 
 
 def test_the_message_says_the_limit_and_the_wait():
@@ -180,3 +199,30 @@ def test_the_message_says_the_limit_and_the_wait():
         "Please try again in 1 second."
     )
     assert "3 every 300 seconds" in ratelimits.Exceeded(ratelimits.CLASSIFY, 3, 300, 42).message
+
+
+@pytest.mark.parametrize("wants", ["page", "htmx", "json"])
+def test_a_view_that_declares_nothing_is_limited_as_writes(
+    client, shapes_classifier, limited, wants
+):
+    """Feedback declares no limit: its POSTs count under "writes", answered as the client reads."""
+    assert form(client).status_code == 302
+    url = f"{Prediction.objects.get().get_absolute_url()}feedback"
+    set_rate(limited, ratelimits.WRITES, "1/h")
+    headers = {"htmx": {"HX-Request": "true"}, "json": {"Accept": "application/json"}}
+    assert client.post(url, {"verdict": "correct"}).status_code == 302
+    response = client.post(url, {"verdict": "correct"}, headers=headers.get(wants, {}))
+    assert response.status_code == 429
+    assert_retry_after(response)
+    message = "Too many requests: sending forms is limited to 1 an hour for each visitor."
+    if wants == "json":
+        assert response.json()["error"].startswith(message)
+    else:
+        html = response.content.decode()
+        assert message in html and ("<html" in html) == (wants == "page")
+        assert ('<a href="/">Back to the home page</a>' in html) == (wants == "page")
+
+
+def test_the_default_answer_on_an_api_path_is_json(rf):
+    response = ratelimits.default_answer(rf.post("/api/anything"), "Too many requests.")
+    assert json.loads(response.content) == {"error": "Too many requests."}

@@ -74,8 +74,8 @@ def test_damage_keeping_size_and_mtime_is_refused_at_the_next_load(
     activate_copy(site, trained_shapes[1], number=2)
     assert classify(site, shape_picture).json()["model_version"] == 2
     site.shell(
-        "from classifier.models import ModelVersion; "
-        "ModelVersion.objects.get(classifier__slug='shapes', number=1).activate()"
+        "from classifier.models import ModelVersion; from heroproject.versions import make_active; "
+        "make_active(ModelVersion.objects.get(classifier__slug='shapes', number=1))"
     )
     again = classify(site, shape_picture)
     assert again.status_code == 503, f"{again.text[:500]}\n{site.log_tail()}"

@@ -1,8 +1,8 @@
 """Quote providers down, slow or answering garbage while the real site serves pages.
 
-Every page finds the pool stale (QUOTES_MAX_AGE=1), so background refills keep running against the
-failing providers while the test reads pages: each page still answers 200 with a quote from the
-pool, and far sooner than a provider could answer.
+The pool is always stale (QUOTES_MAX_AGE=1), so the first page to check starts a background refill
+against the failing providers while the test goes on reading pages: each page still answers 200
+with a quote from the pool, and far sooner than a provider could answer.
 """
 
 import json
@@ -17,7 +17,7 @@ from tests.live_site import CLOSED_PORT_URL
 TIMEOUT = 3  # QUOTES_TIMEOUT: a page that waited on one provider would take at least this long
 SLOW = 6  # how long a slow provider takes to answer
 PAGE_LIMIT = 2  # the most any page may take
-SERVE_AT_LEAST = 2  # seconds of pages, for several refill rounds
+SERVE_AT_LEAST = 2  # seconds of pages, some of them while the refill waits on a provider
 PAGES = ["/names/", "/quotes/random/"]
 QUOTE = re.compile(r'<blockquote class="quote-text">(.+?)</blockquote>', re.S)
 VALID = json.dumps([{"q": "Fresh from afar.", "a": "Someone", "content": "x", "author": "y"}])

@@ -16,7 +16,7 @@ TINY = {"units": 8, "epochs": 3, "learning_rate": 0.05, "batch_size": 16, "seed"
 @pytest.fixture(scope="module")
 def progress():
     calls = []
-    model = gru.train(NAMES, on_epoch=lambda *args: calls.append(args), **TINY)
+    model = gru.train(NAMES, progress=lambda *event: calls.append(event), **TINY)
     return model, calls
 
 
@@ -46,8 +46,10 @@ def test_split_is_seeded():
 
 def test_tiny_training_gives_a_loadable_model(progress, tmp_path):
     model, calls = progress
-    assert [(epoch, epochs) for epoch, epochs, _ in calls] == [(1, 3), (2, 3), (3, 3)]
-    assert {"loss", "val_loss"} <= calls[0][2].keys()
+    assert calls[0] == ("phase", "names", 3)
+    epochs = calls[1:]
+    assert [event[:3] for event in epochs] == [("epoch", 1, 3), ("epoch", 2, 3), ("epoch", 3, 3)]
+    assert {"loss", "val_loss"} <= epochs[0][3].keys()
     metrics = model.metrics
     assert metrics["train_size"] == 54 and metrics["val_size"] == 6
     # The numpy NLL of the restored weights is Keras's best validation loss.
@@ -69,7 +71,11 @@ def test_training_is_reproducible(progress):
 
 def test_refit_trains_a_new_network_on_every_name_for_the_chosen_epochs(progress):
     plain = progress[0]
-    refitted = gru.train(NAMES, refit=True, **TINY)
+    events = []
+    refitted = gru.train(NAMES, refit=True, progress=lambda *event: events.append(event), **TINY)
+    best = plain.metrics["best_epoch"]
+    assert ("phase", "refit on every name", best) in events
+    assert events[-1][:3] == ("epoch", best, best)
     assert refitted.metrics["train_size"] == 60 and refitted.hyperparameters["refit"] is True
     # The same selection run: the same epoch and the same honest validation figure.
     assert refitted.metrics["best_epoch"] == plain.metrics["best_epoch"]

@@ -3,8 +3,9 @@ import json
 import numpy as np
 import pytest
 
+from mlcore.model_dirs import ModelLoadError
 from mlcore.names import store
-from mlcore.names.store import Model, ModelLoadError
+from mlcore.names.store import Model
 from mlcore.names.vocabulary import Vocabulary
 
 NAMES = ["Nidoran♀", "Flabébé", "Type: Null"]
@@ -38,24 +39,21 @@ def test_round_trip(tmp_path):
     assert loaded.metrics == {"val_nll": 2.4}
 
 
-def test_save_replaces_and_leaves_nothing_beside(tmp_path):
+def test_save_refuses_to_replace_a_saved_model(tmp_path):
     store.save(small_model(units=4), tmp_path / "model")
-    store.save(small_model(units=6), tmp_path / "model")
-    assert store.load(tmp_path / "model").hyperparameters == {"units": 6}
-    assert [p.name for p in tmp_path.iterdir()] == ["model"]
+    with pytest.raises(FileExistsError, match="never replaced"):
+        store.save(small_model(units=6), tmp_path / "model")
+    assert store.load(tmp_path / "model").hyperparameters == {"units": 4}
 
 
-def test_failed_save_keeps_the_old_model(tmp_path, monkeypatch):
-    store.save(small_model(units=4), tmp_path / "model")
-
+def test_failed_save_leaves_nothing(tmp_path, monkeypatch):
     def broken_dump(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(json, "dump", broken_dump)
     with pytest.raises(OSError, match="disk full"):
         store.save(small_model(units=6), tmp_path / "model")
-    assert store.load(tmp_path / "model").hyperparameters == {"units": 4}
-    assert [p.name for p in tmp_path.iterdir()] == ["model"]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_missing_model(tmp_path):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mlcore import classifier_store, datasets, export, runtime, training
-from mlcore.runtime import ModelLoadError
+from mlcore.model_dirs import ModelLoadError
 from tests.model_damage import change_one_weight, fill_weights_with_nan, truncate
 from tests.pictures import draw_noise
 

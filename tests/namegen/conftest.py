@@ -1,5 +1,6 @@
 import pytest
 
+from heroproject.versions import make_active
 from namegen.models import NameModelVersion
 
 
@@ -15,5 +16,5 @@ def name_model(db, trained_names_model):
         bigram_val_nll=metrics["bigram_val_nll"],
         training_seconds=metrics["seconds"],
     )
-    version.activate()
+    make_active(version)
     return version

@@ -12,7 +12,8 @@ ASK = {"count": 2, "temperature": "1.0"}
 
 @pytest.fixture
 def limited(settings):
-    settings.RATELIMIT_NAMES = "2/h"  # an hourly window: no test straddles its end
+    # An hourly window: no test straddles its end.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "names": "2/h"}
 
 
 def test_the_api_answers_429_json_after_the_limit(client, name_model, limited):

@@ -8,7 +8,14 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from quotes.models import Quote
-from quotes.pool import REFILL_LOCK, is_stale, random_quote, refill, refill_in_background
+from quotes.pool import (
+    REFILL_LOCK,
+    STALE_CHECK_LOCK,
+    is_stale,
+    random_quote,
+    refill,
+    refill_in_background,
+)
 from quotes.providers import Bundled, Quotable, ZenQuotes
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +29,7 @@ def providers(local_server, settings):
         {"BACKEND": "quotes.providers.Quotable", "OPTIONS": {"base_url": local_server.url}},
         {"BACKEND": "quotes.providers.Bundled", "OPTIONS": {}},
     ]
-    cache.delete(REFILL_LOCK)
+    cache.delete_many([REFILL_LOCK, STALE_CHECK_LOCK])
     return local_server
 
 

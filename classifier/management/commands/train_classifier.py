@@ -3,9 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from classifier.reporting import ProgressBars, write_cross_validation, write_metrics
-from classifier.training import train_version
+from classifier.reporting import write_cross_validation, write_metrics
+from classifier.training_service import train_version
 from mlcore import backbones, crossval, datasets, training
+from mlcore.progress import ProgressBars
 
 
 def fine_tune(value):
@@ -114,7 +115,7 @@ class Command(BaseCommand):
         if version.cross_validation:
             write_cross_validation(self.stdout, version.cross_validation)
         write_metrics(self.stdout, "Test split", version.metrics)
-        state = "active" if version.classifier.active_version_id == version.pk else "not activated"
+        state = "active" if version.active else "not activated"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Saved {version} ({state}) in {version.path}, {version.training_seconds:.0f} s"

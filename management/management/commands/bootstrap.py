@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from classifier.models import ImageClassifier
+from classifier.models import ImageClassifier, ModelVersion
 from mlcore.charts import CHART_CLASSES, TRAINING_RECIPE, UNSURE_THRESHOLD
 from namegen.models import NameModelVersion
 from quotes.models import Quote
@@ -65,7 +65,7 @@ class Command(BaseCommand):
         return True
 
     def chart_classifier(self, force):
-        if not force and ImageClassifier.objects.filter(slug=CHARTS, active_version__isnull=False):
+        if not force and ModelVersion.objects.filter(classifier__slug=CHARTS, active=True).exists():
             self.stdout.write("Chart classifier: already trained.")
             return False
         charts = settings.DATASETS_DIR / CHARTS

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from namegen.namelist import read_names
-from namegen.sampling import NoNameModel, active_sampler
+from namegen.serving import NoNameModel, active_sampler
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from mlcore.names.vocabulary import UnknownCharacters
-from namegen.sampling import NoNameModel, active_sampler
+from namegen.serving import NoNameModel, active_sampler
 
 
 class Command(BaseCommand):

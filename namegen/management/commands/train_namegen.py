@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from mlcore.progress import ProgressBars
 from namegen.namelist import BUNDLED_NAMES, read_names
-from namegen.training import train_version
+from namegen.training_service import train_version
 
 
 class Command(BaseCommand):
@@ -31,16 +31,13 @@ class Command(BaseCommand):
             if options[key] is not None
         }
         self.stdout.write(f"Training on {len(names)} names from {options['names']}")
-        with tqdm(unit="epoch", disable=None) as bar:
-
-            def on_epoch(epoch, epochs, logs):
-                bar.total = epochs
-                bar.set_postfix(loss=f"{logs['loss']:.3f}", val=f"{logs['val_loss']:.3f}")
-                bar.update(1)
-
+        bars = ProgressBars()
+        try:
             version = train_version(
-                names, activate=not options["no_activate"], on_epoch=on_epoch, **chosen
+                names, activate=not options["no_activate"], progress=bars, **chosen
             )
+        finally:
+            bars.close()
         self.stdout.write(
             f"Validation NLL {version.val_nll:.3f} nats/char; "
             f"bigram baseline {version.bigram_val_nll:.3f} on the same split; "

@@ -6,8 +6,9 @@ numpy only: web workers generate names without TensorFlow.
 from django.conf import settings
 
 from mlcore.loaded import LoadedModels
+from mlcore.model_dirs import ModelLoadError
 from mlcore.names.sampler import Sampler
-from mlcore.names.store import ModelLoadError, load
+from mlcore.names.store import load
 
 from .models import NameModelVersion
 

@@ -1,0 +1,135 @@
+"""POST /api/classify/<slug>: JSON answers, stored predictions, errors as JSON."""
+
+import json
+import os
+import shutil
+
+import pytest
+from django.core.files.storage import default_storage
+from django.test import Client
+from PIL import Image
+
+from classifier import predictions
+from classifier.models import ImageClassifier, Prediction
+from heroproject.versions import make_active
+from tests.classifier.uploading import BAD_UPLOADS, GOOD_UPLOADS, red_circle, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_classify(client, shapes_classifier, shapes_dir):
+    response = client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
+    body = response.json()
+    assert response.status_code == 200
+    assert set(body) == {
+        "label",
+        "probability",
+        "probabilities",
+        "unsure",
+        "model_version",
+        "prediction_id",
+    }
+    assert body["label"] == max(body["probabilities"], key=body["probabilities"].get)
+    assert body["model_version"] == 1 and Prediction.objects.get().pk == body["prediction_id"]
+    assert "sessionid" not in response.cookies
+
+
+def test_api_stores_the_original_before_the_answer_and_the_thumbnail_after(
+    admin_client, shapes_classifier, shapes_dir
+):
+    data = red_circle(shapes_dir)
+    response = admin_client.post("/api/classify/shapes", {"image": upload(data)})
+    prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
+    assert prediction.original.read() == data
+    predictions.thumbnail_writer.submit(lambda: None).result(timeout=30)  # the queue before it
+    assert Image.open(prediction.thumbnail.open()).format == "JPEG"
+    thumbnail = admin_client.get(f"/predictions/{prediction.pk}/thumbnail.jpg")
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+
+
+def test_a_thumbnail_lost_with_its_worker_is_drawn_from_the_original(
+    admin_client, shapes_classifier, shapes_dir
+):
+    response = admin_client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
+    prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
+    predictions.thumbnail_writer.submit(lambda: None).result(timeout=30)
+    drawn = prediction.thumbnail.read()
+    prediction.thumbnail.close()
+    folder = os.path.dirname(prediction.thumbnail.name)
+    stored = sorted(default_storage.listdir(folder)[1])
+    default_storage.delete(prediction.thumbnail.name)
+    heatmap = admin_client.get(f"/predictions/{prediction.pk}/heatmap.png")
+    assert heatmap.status_code == 200 and heatmap["Content-Type"] == "image/png"
+    thumbnail = admin_client.get(f"/predictions/{prediction.pk}/thumbnail.jpg")
+    assert b"".join(thumbnail.streaming_content) == drawn
+    assert sorted(default_storage.listdir(folder)[1]) == stored  # drawn once, under its own name
+
+
+def test_without_kept_originals_the_thumbnail_is_stored_before_the_answer(
+    client, settings, shapes_classifier, shapes_dir
+):
+    settings.PREDICTIONS_KEEP_ORIGINALS = False
+    response = client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
+    prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
+    assert prediction.original.name == ""
+    assert default_storage.exists(prediction.thumbnail.name)  # no wait for the writer thread
+
+
+def test_api_needs_no_csrf_token(shapes_classifier, shapes_dir):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("data", "name", "hint"), BAD_UPLOADS)
+def test_api_bad_uploads_are_json_400s(client, shapes_classifier, data, name, hint):
+    response = client.post("/api/classify/shapes", {"image": upload(data, name)})
+    assert response.status_code == 400
+    assert hint.lower() in response.json()["error"].lower()
+    assert not Prediction.objects.exists()
+
+
+def test_no_file(client, shapes_classifier):
+    response = client.post("/", {"classifier": "shapes"})
+    assert response.status_code == 400 and "Choose an image" in response.content.decode()
+    response = client.post("/api/classify/shapes", {})
+    assert response.status_code == 400 and "multipart field 'image'" in response.json()["error"]
+
+
+def test_a_classifier_without_a_model_is_a_503_saying_how_to_train(client, db, shapes_dir):
+    ImageClassifier.objects.create(slug="heroes", title="Heroes")
+    response = client.post("/api/classify/heroes", {"image": upload(red_circle(shapes_dir))})
+    assert response.status_code == 503
+    assert "train_classifier heroes --data DIR" in response.json()["error"]
+
+
+def test_a_model_file_changed_on_disk_is_noticed_at_the_next_request(
+    client, settings, shapes_classifier, shapes_dir
+):
+    changed = settings.MODELS_DIR / "classifiers/shapes/changed"
+    version = shapes_classifier.versions.get(active=True)
+    shutil.copytree(version.path, changed)
+    version.pk, version.number, version.directory = None, 2, "classifiers/shapes/changed"
+    version.active = False
+    version.save()
+    make_active(version)
+
+    def classify():
+        return client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
+
+    try:
+        assert classify().status_code == 200
+        labels = json.loads((changed / "labels.json").read_text())
+        (changed / "labels.json").write_text(json.dumps(labels[:-1]))
+        response = classify()
+        assert response.status_code == 503
+        assert "labels.json is damaged" in response.json()["error"]
+    finally:
+        shutil.rmtree(changed)
+
+
+@pytest.mark.parametrize("name", GOOD_UPLOADS)
+def test_awkward_images_work(client, shapes_classifier, name):
+    response = client.post("/api/classify/shapes", {"image": upload(GOOD_UPLOADS[name](), name)})
+    assert response.status_code == 200, response.content
+    assert Prediction.objects.count() == 1
