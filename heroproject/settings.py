@@ -162,7 +162,9 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# Behind a reverse proxy (DJANGO_BEHIND_PROXY=1), trust the scheme and client address it adds.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -223,7 +225,6 @@ RATE_LIMITS = {
     "writes": os.environ.get("RATELIMIT_WRITES", "120/m"),
 }
 # The client is REMOTE_ADDR; behind a proxy, the last X-Forwarded-For entry (the proxy's own).
-BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 RATELIMIT_IP_META_KEY = "heroproject.ratelimits.client_ip"
 # A cache failure lets requests through rather than refusing every visitor.
 RATELIMIT_FAIL_OPEN = True

@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 
 from namegen.models import NameModelVersion
 from namegen.namelist import BUNDLED_NAMES, read_names
+from tests.namegen.conftest import make_name_version
 
 pytestmark = pytest.mark.django_db
 
@@ -70,18 +71,12 @@ def test_a_corrupt_model_gives_a_clear_message(name_model, client, settings):
     assert "cannot be loaded" in response.json()["error"]
 
 
-def test_admin_activates_a_name_model_version(admin_client, name_model):
-    other = NameModelVersion.objects.create(
-        number=2,
-        directory=name_model.directory,
-        units=name_model.units,
-        train_size=name_model.train_size,
-        val_nll=2.5,
-        bigram_val_nll=2.7,
-        training_seconds=1,
-    )
-    admin_client.post(
-        "/admin/namegen/namemodelversion/",
-        {"action": "activate_version", "_selected_action": [other.pk]},
-    )
+def test_admin_activates_and_rolls_back_name_model_versions(
+    admin_client, name_model, trained_names_model
+):
+    other = make_name_version(trained_names_model, number=2, active=False)
+    url = "/admin/namegen/namemodelversion/"
+    admin_client.post(url, {"action": "activate_version", "_selected_action": [other.pk]})
     assert NameModelVersion.objects.get(active=True) == other
+    admin_client.post(url, {"action": "roll_back_version", "_selected_action": [other.pk]})
+    assert NameModelVersion.objects.get(active=True) == name_model
