@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs heroproject into ./.venv, prepares the site (database, quotes, models) and serves it
-# with gunicorn on http://127.0.0.1:8000 (set GUNICORN_BIND to change).
+# with gunicorn on http://127.0.0.1:8000 (set GUNICORN_BIND to change), beside one task worker.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,5 +21,10 @@ fi
 
 .venv/bin/python manage.py bootstrap
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0
-echo "Serving heroproject on http://$GUNICORN_BIND/"
-exec .venv/bin/gunicorn --config gunicorn.conf.py heroproject.wsgi
+# One task worker beside the web server: it runs the studio's trainings (TensorFlow stays out of
+# the web workers). Both stop together.
+.venv/bin/python manage.py db_worker --no-reload --interval 2 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null' EXIT
+echo "Serving heroproject on http://$GUNICORN_BIND/ (task worker pid $worker)"
+.venv/bin/gunicorn --config gunicorn.conf.py heroproject.wsgi

@@ -51,9 +51,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_ratelimit",  # only its system checks; the limits are in heroproject/ratelimits.py
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "classifier",
     "namegen",
     "quotes",
+    "studio",
     "management",
 ]
 
@@ -235,3 +239,14 @@ RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# The task queue (the studio's training jobs). By default the database is the queue and
+# `manage.py db_worker` runs its tasks: no other server. TASKS_REDIS_URL moves the queue to
+# Redis, run by RQ (`manage.py rqworker default`): workers on other machines sharing the database
+# and the models directory.
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "")
+if TASKS_REDIS_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0"}}

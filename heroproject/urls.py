@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("classifier.urls")),
     path("", include("namegen.urls")),
     path("quotes/", include("quotes.urls")),
+    path("studio/", include("studio.urls")),
     path("admin/", admin.site.urls),
 ]

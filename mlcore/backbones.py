@@ -14,10 +14,10 @@ from pathlib import Path
 import keras
 from keras import layers
 
+from mlcore import recipe
 from mlcore.efficientnet_lite import VARIANTS, build_efficientnet_lite
 
-# Chosen by cross-validation on two small photo datasets (README, bench/recipes.py).
-DEFAULT = "efficientnet_lite1"
+DEFAULT = recipe.DEFAULT_BACKBONE
 KERAS_WEIGHTS = "https://storage.googleapis.com/"
 DOWNLOAD_TIMEOUT = 30  # seconds without a byte before a download is given up
 SCRATCH_FILTERS = (32, 64, 128, 256)

@@ -10,6 +10,7 @@ records the version.
 
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,7 @@ def stage(parent: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """A new hidden directory in parent holding what write(folder) put there, flushed to disk."""
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent))
+    staged = Path(tempfile.mkdtemp(prefix=staging_prefix(), dir=parent))
     try:
         write(staged)
         flush_tree(staged)
@@ -56,6 +57,21 @@ def save(directory: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+
+
+def staging_prefix(host: str | None = None, pid: int | None = None) -> str:
+    """The name start of the directories a process stages: its host and process id say whose
+    they are, so those of a killed process can be found and removed (abandoned)."""
+    return f"{STAGING_PREFIX}{host or socket.gethostname()}-{pid or os.getpid()}-"
+
+
+def remove_abandoned(parent: str | os.PathLike, host: str, pid: int) -> list[Path]:
+    """Delete the staged directories in parent of a process that died; returns them."""
+    parent = Path(parent)
+    found = sorted(parent.glob(staging_prefix(host, pid) + "*")) if parent.is_dir() else []
+    for staged in found:
+        shutil.rmtree(staged, ignore_errors=True)
+    return found
 
 
 def flush(path: Path) -> None:

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from mlcore import backbones, evaluation, images
+from mlcore import backbones, evaluation, images, recipe
 from mlcore.augment import augmentation
 from mlcore.datasets import SPLITS, Dataset, Sample
 
@@ -25,8 +25,8 @@ FINE_TUNE_LEARNING_RATE = 1e-4
 END_TO_END_LEARNING_RATE = 1e-3
 DROPOUT = 0.2
 PATIENCE = 8  # epochs without a lower validation loss before stopping
-DEFAULT_FINE_TUNE = 40  # chosen with backbones.DEFAULT (README, bench/recipes.py)
-AUTO = "auto"
+DEFAULT_FINE_TUNE = recipe.DEFAULT_FINE_TUNE
+AUTO = recipe.AUTO
 AUTO_FINE_TUNE_LAYERS = 7  # fine_tune="auto": an EfficientNet-Lite's top conv and last two blocks
 
 

@@ -181,3 +181,22 @@ def start_module_site(tmp_path_factory, trained_shapes, trained_names_model, col
     """start_site for sites that all the tests of a module share."""
     with site_starter(tmp_path_factory.mktemp("sites"), trained_shapes, collected_static) as start:
         yield start
+
+
+@pytest.fixture
+def shapes_classifier(db, trained_shapes):
+    """The "shapes" classifier with the session's trained model as its active version."""
+    from classifier.models import ImageClassifier
+    from tests.factories import make_version
+
+    classifier = ImageClassifier.objects.create(slug="shapes", title="Shapes")
+    make_version(classifier, trained_shapes[0])
+    return classifier
+
+
+@pytest.fixture
+def name_model(db, trained_names_model):
+    """The session's trained name model as the active name generator version."""
+    from tests.factories import make_name_version
+
+    return make_name_version(trained_names_model)

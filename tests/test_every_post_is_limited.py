@@ -17,8 +17,6 @@ from django.utils.regex_helper import normalize
 
 from classifier.models import Prediction
 from quotes.models import Quote
-from tests.classifier.conftest import shapes_classifier  # noqa: F401 - a fixture, used by name
-from tests.namegen.conftest import name_model  # noqa: F401 - a fixture, used by name
 
 
 def views(patterns=None, route="", regex=""):

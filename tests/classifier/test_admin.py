@@ -6,8 +6,8 @@ import io
 import pytest
 
 from classifier.models import Prediction
-from tests.classifier.conftest import make_version
 from tests.classifier.uploading import post, red_circle
+from tests.factories import make_version
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from classifier import selectors
 from classifier.models import Prediction
-from tests.classifier.conftest import make_version
+from tests.factories import make_version
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import time
 import numpy as np
 import pytest
 
-from mlcore import backbones
+from mlcore import backbones, recipe
 from mlcore.backbones import BackboneError
 
 CHANNELS = {
@@ -21,6 +21,7 @@ CHANNELS = {
 def test_registry():
     assert backbones.DEFAULT == "efficientnet_lite1"
     assert set(backbones.BACKBONES) == set(CHANNELS)
+    assert tuple(backbones.BACKBONES) == recipe.BACKBONE_NAMES  # what forms offer, without TF
     assert not backbones.get("scratch").pretrained
     assert backbones.get("scratch").input_size in (128, 160)
     with pytest.raises(BackboneError, match="efficientnet_lite0"):

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from namegen.models import NameModelVersion
 from namegen.namelist import BUNDLED_NAMES, read_names
-from tests.namegen.conftest import make_name_version
+from tests.factories import make_name_version
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,386 @@
+"""A classifier's dataset: the images in DATASETS_DIR/<slug>/<class>/, the folder that
+`train_classifier --data` and the admin's "add to dataset" use.
+
+Every image added passes the checks of an upload (size, type, decompression bombs) and of
+`clean_dataset` (unreadable, too small, copies and near copies of any image of any class, those
+already there and those added with it), and is written whole under a new name.
+"""
+
+import hashlib
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import validate_slug
+from django.db import transaction
+
+from classifier.models import ImageClassifier, Prediction
+from classifier.predictions import copy_to_dataset, dataset_label
+from mlcore import archives, datasets, images
+from mlcore.scraping import hygiene
+from mlcore.scraping.manifest import SUFFIXES, write_whole
+
+CLASS_NAME = re.compile(r"\w[\w .-]*")  # a folder name, as scrape_images --class takes
+CLASS_NAME_LENGTH = 100
+MIN_CLASSES = 2  # to train
+MAX_ZIP_BYTES = 200 * 2**20
+PREDICTION_PREFIX = "prediction-"  # copy_to_dataset's file names
+THUMBNAIL = 256
+
+
+class DatasetError(ValueError):
+    """A request the dataset cannot take; field names the form field it is about, if any."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class ClassImages:
+    name: str
+    images: list[str]  # file names, newest first
+
+    @property
+    def count(self):
+        return len(self.images)
+
+
+@dataclass
+class AddReport:
+    added: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    new_classes: list[str] = field(default_factory=list)
+
+    def reject(self, name, reason):
+        self.rejected.append((name, reason))
+
+    def summary(self):
+        """The report in one line, for messages: "Added 3 images; turned away 1: a.txt: ..."."""
+        added = f"Added {self.added} image{'' if self.added == 1 else 's'}"
+        if self.new_classes:
+            added += f" and the new class{'es' if len(self.new_classes) > 1 else ''} "
+            added += ", ".join(self.new_classes)
+        if not self.rejected:
+            return f"{added}."
+        turned_away = "; ".join(f"{name}: {reason}" for name, reason in self.rejected)
+        return f"{added}; turned away {len(self.rejected)}: {turned_away}."
+
+
+def folder(classifier):
+    return settings.DATASETS_DIR / classifier.slug
+
+
+def too_large_reason():
+    return f"larger than {settings.CLASSIFIER_MAX_UPLOAD_BYTES / 2**20:g} MB"
+
+
+def zip_limits():
+    return archives.Limits(member_bytes=settings.CLASSIFIER_MAX_UPLOAD_BYTES)
+
+
+def check_class_name(name, existing):
+    """The name, stripped, if it can be a new class beside existing ones; else DatasetError."""
+    name = name.strip()
+    if len(name) > CLASS_NAME_LENGTH or not CLASS_NAME.fullmatch(name):
+        raise DatasetError(
+            f"'{name}' cannot be a class name: use letters, digits, spaces, _ - and . (starting "
+            f"with a letter or digit), at most {CLASS_NAME_LENGTH} characters.",
+            "classes",
+        )
+    if name.lower() in datasets.SPLIT_FOLDERS or datasets.hidden(name):
+        raise DatasetError(
+            f"'{name}' cannot be a class name: train_classifier would not read a folder of that "
+            "name as a class (it is a split of the dataset, or skipped).",
+            "classes",
+        )
+    if name.lower() in {other.lower() for other in existing}:
+        raise DatasetError(f"There is a class '{name}' already.", "classes")
+    return name
+
+
+def create_classifier(title, slug, classes, description=""):
+    """A new classifier with its class folders (one is enough to start; training needs two)."""
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        message = f"'{slug}' cannot be a slug: use letters, digits, - and _."
+        raise DatasetError(message, "slug") from None
+    if ImageClassifier.objects.filter(slug=slug).exists():
+        raise DatasetError(f"There is a classifier '{slug}' already.", "slug")
+    names = []
+    for name in classes:
+        names.append(check_class_name(name, names))
+    if not names:
+        raise DatasetError("Name at least one class.", "classes")
+    with transaction.atomic():
+        classifier = ImageClassifier.objects.create(title=title, slug=slug, description=description)
+        for name in names:
+            (folder(classifier) / name).mkdir(parents=True, exist_ok=True)
+    return classifier
+
+
+def add_class(classifier, name):
+    name = check_class_name(name, class_names(classifier))
+    (folder(classifier) / name).mkdir(parents=True, exist_ok=True)
+    return name
+
+
+def class_names(classifier):
+    root = folder(classifier)
+    return [path.name for path in datasets.visible_folders(root)] if root.is_dir() else []
+
+
+def classes(classifier):
+    """Each class folder with its image files, newest first."""
+    found = []
+    for name in class_names(classifier):
+        entries = [
+            entry
+            for entry in os.scandir(folder(classifier) / name)
+            if is_image_name(entry.name) and entry.is_file()
+        ]
+        entries.sort(key=lambda entry: (-entry.stat().st_mtime_ns, entry.name))
+        found.append(ClassImages(name, [entry.name for entry in entries]))
+    return found
+
+
+def is_image_name(name):
+    return not datasets.hidden(name) and os.path.splitext(name)[1].lower() in datasets.EXTENSIONS
+
+
+def class_folder(classifier, label):
+    """The folder of an existing class; DatasetError for anything else."""
+    if label not in class_names(classifier):
+        raise DatasetError(f"There is no class '{label}' in {classifier.title}.", "label")
+    return folder(classifier) / label
+
+
+def image_path(classifier, label, name):
+    """The path of an image of the class; DatasetError unless name is a plain file name there."""
+    directory = class_folder(classifier, label)
+    path = directory / name
+    if (
+        os.path.basename(name) != name
+        or "\x00" in name
+        or not is_image_name(name)
+        or not path.is_file()
+        or path.resolve().parent != directory.resolve()
+    ):
+        raise DatasetError(f"There is no image '{name}' in the class '{label}'.")
+    return path
+
+
+def thumbnail(classifier, label, name):
+    """A JPEG of an image of the class, THUMBNAIL px at most; DatasetError or ImageError."""
+    path = image_path(classifier, label, name)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise DatasetError(f"The image '{name}' cannot be read any more.") from None
+    return images.thumbnail_jpeg(images.read_image(data, size=THUMBNAIL), longest=THUMBNAIL)
+
+
+def remove_image(classifier, label, name):
+    image_path(classifier, label, name).unlink()
+
+
+class Intake:
+    """Checks images for one dataset, each against its images and those accepted before it."""
+
+    def __init__(self, classifier):
+        self.root = folder(classifier)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.index, _ = hygiene.clean_folder(self.root, remove=False)
+        self.report = AddReport()
+
+    def check(self, shown, data):
+        """The image's fingerprint, or None when it was turned away (and reported as shown)."""
+        if len(data) > settings.CLASSIFIER_MAX_UPLOAD_BYTES:
+            self.report.reject(shown, too_large_reason())
+            return None
+        try:
+            fingerprint = hygiene.inspect(data)
+        except hygiene.Rejected as rejected:
+            self.report.reject(shown, reason(rejected))
+            return None
+        copy = copy_of(self.index, fingerprint)
+        if copy:
+            self.report.reject(shown, copy)
+            return None
+        return fingerprint
+
+    def accept(self, fingerprint, label, name=None):
+        """Count the image in as label/name (a new name from its content by default)."""
+        name = name or f"{fingerprint.sha256[:16]}{SUFFIXES[fingerprint.format]}"
+        self.index.add(fingerprint, f"{label}/{name}")
+        return self.root / label / name
+
+
+def reason(rejected):
+    """A short reason for the report: "too small: 40 x 30 pixels, under 100", "this is a text
+    file, not an image" (the first sentence of an unreadable image's message)."""
+    if rejected.reason == "unreadable":
+        first = re.split(r"(?<=[.:]) ", rejected.detail, maxsplit=1)[0].rstrip(".:")
+        return first[:1].lower() + first[1:]
+    return f"{rejected.reason}: {rejected.detail}"
+
+
+def copy_of(index, fingerprint):
+    """ "copy of cats/a.png" or "near copy of cats/a.png" when the index holds one; else None."""
+    name = index.names.get(fingerprint.sha256)
+    if name:
+        return f"copy of {name}"
+    for other, name in index.dhashes:
+        if (other ^ fingerprint.dhash).bit_count() <= index.near:
+            return f"near copy of {name}"
+    return None
+
+
+def add_images(classifier, label, files):
+    """Check and store uploaded files (objects with name and read()) in the class label."""
+    class_folder(classifier, label)
+    intake = Intake(classifier)
+    for upload in files:
+        data = upload.read()
+        fingerprint = intake.check(upload.name, data)
+        if fingerprint:
+            write_whole(intake.accept(fingerprint, label), data)
+            intake.report.added += 1
+    return intake.report
+
+
+def add_zip(classifier, upload, new_classes=False):
+    """Check and store the images of a zip of class folders (mlcore.archives).
+
+    Folders the dataset has no class for become classes with new_classes, else are reported.
+    Everything is read and checked before anything is written: a zip refused on the way (a
+    lying header) leaves the dataset as it was.
+    """
+    known = class_names(classifier)
+    with archives.ClassFolders(upload, zip_limits()) as archive:
+        labels = sorted({member.label for member in archive.members} - set(known))
+        if new_classes:
+            for i, label in enumerate(labels):
+                check_class_name(label, known + labels[:i])
+        intake = Intake(classifier)
+        intake.report.new_classes = labels if new_classes else []
+        accepted = []
+        for member in archive.members:
+            if member.label in labels and not new_classes:
+                continue
+            fingerprint = intake.check(f"{member.label}/{member.name}", archive.read(member))
+            if fingerprint:
+                accepted.append((member, intake.accept(fingerprint, member.label)))
+        for label in intake.report.new_classes:
+            (intake.root / label).mkdir(exist_ok=True)
+        for member, path in accepted:
+            write_whole(path, archive.read(member))
+        intake.report.added = len(accepted)
+    if not new_classes:
+        for label in labels:
+            files = sum(member.label == label for member in archive.members)
+            intake.report.reject(
+                f"{label}/",
+                f"no class '{label}' ({files} file{'s' if files > 1 else ''}): tick "
+                "“Add new classes” to add it",
+            )
+    return intake.report
+
+
+def waiting_predictions(classifier):
+    """Predictions staff gave a true label that is one of the model's classes, whose original
+    is kept and not in the dataset yet."""
+    copied = {
+        name.removeprefix(PREDICTION_PREFIX).split(".")[0]
+        for group in classes(classifier)
+        for name in group.images
+        if name.startswith(PREDICTION_PREFIX)
+    }
+    labelled = (
+        classifier.predictions.exclude(true_label="")
+        .exclude(original="")
+        .filter(image_lost=False)
+        .select_related("version")
+        .order_by("pk")
+    )
+    return [p for p in labelled if str(p.pk) not in copied and dataset_label(p)]
+
+
+def add_labelled_predictions(classifier):
+    """Copy the waiting predictions' originals into their classes (copy_to_dataset), those that
+    pass the checks."""
+    intake = Intake(classifier)
+    accepted = []
+    for prediction in waiting_predictions(classifier):
+        shown = f"prediction #{prediction.pk}"
+        try:
+            with default_storage.open(prediction.original.name) as original:
+                data = original.read()
+        except OSError:
+            intake.report.reject(shown, "its original is no longer stored")
+            continue
+        fingerprint = intake.check(shown, data)
+        if fingerprint:
+            extension = prediction.original.name.rsplit(".", 1)[-1]
+            name = f"{PREDICTION_PREFIX}{prediction.pk}.{extension}"
+            intake.accept(fingerprint, dataset_label(prediction), name)
+            accepted.append(prediction.pk)
+    intake.report.added, _ = copy_to_dataset(Prediction.objects.filter(pk__in=accepted))
+    return intake.report
+
+
+def dataset_warnings(classifier, found=None):
+    """What train_classifier would warn about, from the file names and sizes alone: too few
+    classes, small classes, imbalance, and exact copies (files of one size are hashed)."""
+    found = classes(classifier) if found is None else found
+    counts = {group.name: group.count for group in found}
+    warnings = []
+    with_images = sum(count > 0 for count in counts.values())
+    if with_images < MIN_CLASSES:
+        warnings.append(
+            f"Training needs at least {MIN_CLASSES} classes with images; this dataset has "
+            f"{with_images}."
+        )
+    warnings.extend(datasets.small_class_warnings({"all": counts}))
+    if counts and min(counts.values()) > 0:
+        datasets.class_weights(counts, warnings)
+    warnings.extend(copy_warnings(folder(classifier), found))
+    return warnings
+
+
+def copy_warnings(root, found):
+    """Files with the same content: only files of the same size are read and hashed."""
+    by_size = defaultdict(list)
+    for group in found:
+        for name in group.images:
+            path = root / group.name / name
+            try:
+                by_size[path.stat().st_size].append(path)
+            except OSError:
+                continue
+    by_hash = defaultdict(list)
+    for paths in by_size.values():
+        if len(paths) > 1:
+            for path in paths:
+                try:
+                    by_hash[hashlib.sha256(path.read_bytes()).hexdigest()].append(path)
+                except OSError:
+                    continue
+    warnings = []
+    for paths in by_hash.values():
+        if len(paths) < 2:
+            continue
+        names = ", ".join(path.relative_to(root).as_posix() for path in sorted(paths))
+        if len({path.parent.name for path in paths}) > 1:
+            warnings.append(
+                f"The same image is in several classes ({names}): train_classifier leaves out "
+                "every copy. Remove the wrong ones."
+            )
+        else:
+            warnings.append(f"Copies of one image ({names}): train_classifier keeps one.")
+    return warnings

@@ -1,0 +1,84 @@
+from django.db import models
+from django.urls import reverse
+
+from classifier.models import ImageClassifier, ModelVersion
+
+
+class TrainingJob(models.Model):
+    """One training of a classifier, started in the studio and run by a task worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Training"
+        SUCCEEDED = "succeeded", "Trained"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    classifier = models.ForeignKey(ImageClassifier, on_delete=models.CASCADE, related_name="jobs")
+    options = models.JSONField(help_text="The training options, as train_classifier takes them.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The task queue's id.")
+    worker = models.CharField(
+        max_length=255, blank=True, help_text="host:pid of the process running the job."
+    )
+    stage = models.CharField(max_length=100, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    history = models.JSONField(
+        default=list, help_text="One entry per epoch: its phase and figures (loss, accuracy, ...)."
+    )
+    log = models.TextField(blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    version = models.OneToOneField(
+        ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
+    )
+    comparison = models.JSONField(
+        default=dict, blank=True, help_text="The new version against the active one."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    requested_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "created"])]
+
+    def __str__(self):
+        return f"Training {self.classifier.slug} #{self.pk} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("studio:job", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.CANCELLED)
+
+
+class CollectionJob(models.Model):
+    """Images searched for on the web for one class (scrape_images), run by a task worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Collecting"
+        SUCCEEDED = "succeeded", "Done"
+        FAILED = "failed", "Failed"
+
+    classifier = models.ForeignKey(
+        ImageClassifier, on_delete=models.CASCADE, related_name="collections"
+    )
+    label = models.CharField(max_length=100)
+    queries = models.JSONField(help_text="The searches, one per entry.")
+    count = models.PositiveIntegerField(help_text="Images the class should have.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True)
+    log = models.TextField(blank=True, help_text="What the collection said, or why it failed.")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Collecting {self.classifier.slug}/{self.label} ({self.status})"

@@ -1,0 +1,2 @@
+"""The studio's pages, staff only: `datasets` (classifiers, classes, images) and `training`
+(jobs, their progress, comparing and activating versions)."""

@@ -1,0 +1,326 @@
+"""The studio's dataset pages: classifiers, their classes and images, adding images (files, a
+zip, labelled predictions, collecting from the web) and removing them. Staff only.
+
+With HTMX, adding or removing images answers the class's panel (a zip, the whole dataset); a
+plain form post is answered with a redirect and a message, or the page with the problem (4xx).
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    SkipFile,
+    StopUpload,
+    TemporaryFileUploadHandler,
+)
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from classifier import selectors
+from classifier.models import ImageClassifier
+from heroproject import uploads
+from mlcore import archives, images
+
+from .. import collecting, datasets
+from ..forms import ClassForm, ClassifierForm, CollectForm, ImagesForm, ZipForm
+from ..models import CollectionJob
+
+PREVIEW = 60  # thumbnails a class panel shows until staff ask for all
+RECENT_COLLECTIONS = 5
+TOO_LARGE_FILES = "_studio_files_too_large"  # the request attribute SkipLargeFiles fills
+
+
+class SkipLargeFiles(FileUploadHandler):
+    """Drops each file over the upload limit and reads on to the next, naming it in the request
+    (the global handler would stop the whole upload at the first)."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        setattr(request, TOO_LARGE_FILES, [])
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > settings.CLASSIFIER_MAX_UPLOAD_BYTES:
+            getattr(self.request, TOO_LARGE_FILES).append(self.file_name)
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class ZipLimit(FileUploadHandler):
+    """Stops reading a zip over datasets.MAX_ZIP_BYTES; `uploads.too_large(request)` says so."""
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > datasets.MAX_ZIP_BYTES:
+            setattr(self.request, uploads.TOO_LARGE, True)
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def upload_handlers(*handlers):
+    """Read the view's uploads with these handlers. They must be set before anything reads the
+    body, the CSRF check included, so the check runs here, after them."""
+
+    def decorator(view):
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def with_handlers(request, *args, **kwargs):
+            request.upload_handlers = [handler(request) for handler in handlers]
+            return protected(request, *args, **kwargs)
+
+        return csrf_exempt(with_handlers)
+
+    return decorator
+
+
+def classifier_or_404(slug):
+    return get_object_or_404(ImageClassifier, slug=slug)
+
+
+def page(request, classifier, status=200, **forms):
+    """The classifier's dataset page; forms replace the empty ones (to show their errors)."""
+    found = datasets.classes(classifier)
+    show = request.GET.get("show")
+    collections = list(classifier.collections.all()[:RECENT_COLLECTIONS])
+    finished = (CollectionJob.Status.SUCCEEDED, CollectionJob.Status.FAILED)
+    context = {
+        "classifier": classifier,
+        "panels": [panel(group, group.name == show) for group in found],
+        "warnings": datasets.dataset_warnings(classifier, found),
+        "active": selectors.active_version(classifier),
+        "zip_form": ZipForm(),
+        "class_form": ClassForm(),
+        "collect_form": CollectForm(classes=[group.name for group in found]),
+        "waiting": len(datasets.waiting_predictions(classifier)),
+        "collections": collections,
+        "collecting": any(job.status not in finished for job in collections),
+        **forms,
+    }
+    return render(request, "studio/classifier.html", context, status=status)
+
+
+def panel(group, show_all=False, report=None, error=None):
+    """What the class panel partial shows."""
+    return {
+        "group": group,
+        "shown": group.images if show_all else group.images[:PREVIEW],
+        "all": show_all,
+        "report": report,
+        "error": error,
+    }
+
+
+def panel_answer(request, classifier, label, status=200, report=None, error=None):
+    """The class's panel (and the dataset's warnings, out of band), for HTMX."""
+    found = datasets.classes(classifier)
+    group = next(group for group in found if group.name == label)
+    context = {
+        "classifier": classifier,
+        "panel": panel(group, request.GET.get("show") == label, report, error),
+        "warnings": datasets.dataset_warnings(classifier, found),
+    }
+    return render(request, "studio/_class_answer.html", context, status=status)
+
+
+def dataset_answer(request, classifier, status=200, report=None, error=None):
+    """Every class's panel with the warnings, for HTMX."""
+    found = datasets.classes(classifier)
+    context = {
+        "classifier": classifier,
+        "panels": [panel(group) for group in found],
+        "warnings": datasets.dataset_warnings(classifier, found),
+        "report": report,
+        "error": error,
+    }
+    return render(request, "studio/_dataset.html", context, status=status)
+
+
+def problem(request, classifier, message, status=400, label=None, target="panel"):
+    """A request the dataset cannot take: the message where the request came from."""
+    if request.htmx:
+        if target == "dataset":
+            return dataset_answer(request, classifier, status, error=message)
+        if label in datasets.class_names(classifier):
+            return panel_answer(request, classifier, label, status, error=message)
+        return render(request, "studio/_problem.html", {"message": message}, status=status)
+    messages.error(request, message)
+    return page(request, classifier, status=status)
+
+
+def added(request, classifier, report, label=None):
+    """The answer to images added: 400 when every one was turned away."""
+    status = 200 if report.added or not report.rejected else 400
+    if request.htmx:
+        if label:
+            return panel_answer(request, classifier, label, status, report)
+        return dataset_answer(request, classifier, status, report)
+    messages.add_message(
+        request, messages.SUCCESS if status == 200 else messages.ERROR, report.summary()
+    )
+    if status == 200:
+        return redirect("studio:classifier", classifier.slug)
+    return page(request, classifier, status=status)
+
+
+def first_error(form):
+    return next(iter(form.errors.values()))[0]
+
+
+@staff_member_required
+@require_GET
+def index(request):
+    return index_page(request, ClassifierForm())
+
+
+def index_page(request, form, status=200):
+    classifiers = selectors.with_active_version(ImageClassifier.objects.all())
+    rows = [(classifier, datasets.classes(classifier)) for classifier in classifiers]
+    return render(request, "studio/index.html", {"rows": rows, "form": form}, status=status)
+
+
+@staff_member_required
+@require_POST
+def create(request):
+    form = ClassifierForm(request.POST)
+    if form.is_valid():
+        try:
+            classifier = datasets.create_classifier(**form.cleaned_data)
+        except datasets.DatasetError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, f"Created {classifier.title}: now add images to its classes.")
+            return redirect("studio:classifier", classifier.slug)
+    return index_page(request, form, status=400)
+
+
+@staff_member_required
+@require_GET
+def classifier_page(request, slug):
+    return page(request, classifier_or_404(slug))
+
+
+@staff_member_required
+@require_POST
+@upload_handlers(SkipLargeFiles, MemoryFileUploadHandler, TemporaryFileUploadHandler)
+def add_images(request, slug):
+    classifier = classifier_or_404(slug)
+    form = ImagesForm(request.POST, request.FILES)
+    too_large = getattr(request, TOO_LARGE_FILES)
+    if not form.is_valid():
+        return problem(request, classifier, "Say which class the images are for.")
+    label, files = form.cleaned_data["label"], form.cleaned_data["images"]
+    if not files and not too_large:
+        return problem(request, classifier, "Choose one or more images to add.", label=label)
+    try:
+        report = datasets.add_images(classifier, label, files)
+    except datasets.DatasetError as error:
+        return problem(request, classifier, str(error))
+    for name in too_large:
+        report.reject(name, datasets.too_large_reason())
+    return added(request, classifier, report, label)
+
+
+@staff_member_required
+@require_POST
+@upload_handlers(ZipLimit, MemoryFileUploadHandler, TemporaryFileUploadHandler)
+def add_zip(request, slug):
+    classifier = classifier_or_404(slug)
+    if uploads.too_large(request):
+        limit = datasets.MAX_ZIP_BYTES / 2**20
+        message = f"The zip is larger than {limit:g} MB: split it into several."
+        return problem(request, classifier, message, status=413, target="dataset")
+    form = ZipForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return problem(request, classifier, first_error(form), target="dataset")
+    try:
+        report = datasets.add_zip(
+            classifier, form.cleaned_data["archive"], form.cleaned_data["new_classes"]
+        )
+    except (archives.ArchiveError, datasets.DatasetError) as error:
+        return problem(request, classifier, str(error), target="dataset")
+    return added(request, classifier, report)
+
+
+@staff_member_required
+@require_POST
+def add_class(request, slug):
+    classifier = classifier_or_404(slug)
+    form = ClassForm(request.POST)
+    if form.is_valid():
+        try:
+            name = datasets.add_class(classifier, form.cleaned_data["name"])
+        except datasets.DatasetError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Added the class '{name}'.")
+            return redirect("studio:classifier", classifier.slug)
+    return page(request, classifier, status=400, class_form=form)
+
+
+@staff_member_required
+@require_POST
+def remove_image(request, slug, label, name):
+    classifier = classifier_or_404(slug)
+    try:
+        datasets.remove_image(classifier, label, name)
+    except datasets.DatasetError as error:
+        return problem(request, classifier, str(error), status=404, label=label)
+    if request.htmx:
+        return panel_answer(request, classifier, label)
+    messages.success(request, f"Removed {label}/{name}.")
+    return redirect("studio:classifier", classifier.slug)
+
+
+@staff_member_required
+@require_GET
+def image(request, slug, label, name):
+    """A thumbnail of a dataset image, drawn when asked for."""
+    classifier = classifier_or_404(slug)
+    try:
+        thumbnail = datasets.thumbnail(classifier, label, name)
+    except datasets.DatasetError as error:
+        raise Http404(str(error)) from None
+    except images.ImageError as error:
+        return HttpResponse(str(error), status=422, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(thumbnail, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@staff_member_required
+@require_POST
+def add_predictions(request, slug):
+    classifier = classifier_or_404(slug)
+    report = datasets.add_labelled_predictions(classifier)
+    if not (report.added or report.rejected):
+        messages.info(request, "No labelled predictions are waiting: set true labels in the admin.")
+        return redirect("studio:classifier", classifier.slug)
+    return added(request, classifier, report)
+
+
+@staff_member_required
+@require_POST
+def collect(request, slug):
+    classifier = classifier_or_404(slug)
+    form = CollectForm(request.POST, classes=datasets.class_names(classifier))
+    if not form.is_valid():
+        return page(request, classifier, status=400, collect_form=form)
+    label, queries, count = (form.cleaned_data[name] for name in ("label", "queries", "count"))
+    collecting.start_collection(classifier, label, queries, count)
+    messages.success(
+        request,
+        f"Collecting up to {count} images for '{label}': a task worker runs it (manage.py "
+        "db_worker); its log shows below.",
+    )
+    return redirect("studio:classifier", classifier.slug)

@@ -1,0 +1,73 @@
+"""Collecting a class's images from the web in a task: scrape_images against a local gallery,
+and a clear message where the web cannot be reached."""
+
+import pytest
+
+from studio import collecting, datasets
+from studio.models import CollectionJob
+from tests.classifier.test_scrape_images import needs_chromium, site  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.django_db
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CLOSED_PORT = "http://127.0.0.1:9/gallery.html"  # the discard port: nothing listens there
+
+
+@pytest.fixture
+def shapes(settings, tmp_path):
+    settings.DATASETS_DIR = tmp_path / "datasets"
+    settings.TASKS = IMMEDIATE
+    return datasets.create_classifier("Shapes", "shapes", ["circles", "squares"])
+
+
+def test_a_machine_without_internet_says_so(
+    admin_client, shapes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/studio/shapes/collect/", {"label": "circles", "queries": CLOSED_PORT, "count": 5}
+        )
+    assert response.status_code == 302
+    job = CollectionJob.objects.get()
+    assert job.status == CollectionJob.Status.FAILED and job.finished
+    assert job.queries == [CLOSED_PORT] and job.task_id
+    assert job.log.startswith("This machine cannot reach the web (127.0.0.1:9: ")
+    assert job.log.endswith(": collect images where there is internet, or upload them.")
+    page = admin_client.get("/studio/shapes/").content.decode()
+    assert "cannot reach the web" in page and "Failed" in page
+    assert not any((datasets.folder(shapes) / "circles").iterdir())
+
+
+@needs_chromium
+def test_a_collection_fills_the_class_from_a_gallery(
+    shapes,
+    site,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = collecting.start_collection(shapes, "circles", [f"{site.url}/gallery.html"], 4)
+    job.refresh_from_db()
+    assert job.status == CollectionJob.Status.SUCCEEDED, job.log
+    assert "'circles' has 3 of 4 images" in job.log and "the results ran out" in job.log
+    assert [group.count for group in datasets.classes(shapes)] == [3, 0]
+
+
+def test_the_form_refuses_mixed_queries_and_bad_counts(admin_client, shapes):
+    for data, message in [
+        ({"queries": f"cats\n{CLOSED_PORT}", "count": 5}, "either searches or gallery page"),
+        ({"queries": "cats", "count": 0}, "greater than or equal to 1"),
+        ({"queries": "", "count": 5}, "This field is required."),
+        ({"queries": "cats", "count": 5, "label": "dogs"}, "Select a valid choice."),
+    ]:
+        response = admin_client.post("/studio/shapes/collect/", {"label": "circles", **data})
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert not CollectionJob.objects.exists()
+
+
+def test_engines_and_the_hosts_they_start_at():
+    assert collecting.engine_for(["iron man", "hulk"]) == "bing"
+    assert collecting.engine_for(["https://example.org/a", "http://x:8080/b"]) == "gallery"
+    assert collecting.hosts("bing", ["iron man"]) == [("www.bing.com", 443)]
+    urls = ["https://example.org/a", "https://example.org/b", "http://x:8080/b"]
+    assert collecting.hosts("gallery", urls) == [("example.org", 443), ("x", 8080)]
+    assert collecting.engine_for(["http://:99999/"]) == "bing"  # no host: a search, not a page

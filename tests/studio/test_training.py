@@ -1,0 +1,146 @@
+"""Training from the studio: a job queued by the form, run by the task backend, its progress,
+cancelling, a dead worker's job reaped, the new version compared, activated and rolled back."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from classifier.models import ModelVersion
+from mlcore import model_dirs
+from studio import jobs
+from studio.models import TrainingJob
+
+pytestmark = pytest.mark.django_db
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+TINY = {
+    "backbone": "efficientnet_lite0",
+    "epochs": 3,
+    "fine_tune": 0,
+    "augment_copies": 1,
+    "fit": "letterbox",
+    "input_size": 96,
+    "test_fraction": 0.2,
+    "seed": 0,
+}
+
+
+@pytest.fixture
+def dataset(settings, tmp_path, shapes_dir):
+    settings.DATASETS_DIR = tmp_path / "datasets"
+    shutil.copytree(shapes_dir, settings.DATASETS_DIR / "shapes")
+    return settings.DATASETS_DIR / "shapes"
+
+
+def test_a_job_trains_compares_and_waits_to_be_activated(
+    admin_client, settings, shapes_classifier, dataset, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/studio/shapes/train/", TINY)
+    job = TrainingJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/studio/jobs/{job.pk}/"
+    assert job.status == TrainingJob.Status.SUCCEEDED, job.log
+    assert job.task_id and job.worker and job.started <= job.finished
+    assert [epoch["epoch"] for epoch in job.history][:1] == [1]
+    assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= job.history[-1].keys()
+    version = job.version
+    assert version.number == 2 and not version.active
+    assert ModelVersion.objects.get(active=True).number == 1
+    assert job.comparison["old_number"] == 1 and job.comparison["new_number"] == 2
+    splits = {split["split"]: split for split in job.comparison["splits"]}
+    assert splits["new"]["count"] == version.metrics["count"]
+    assert 0 <= splits["old"]["new"]["accuracy"] <= 1
+
+    page = admin_client.get(job.get_absolute_url()).content.decode()
+    assert "Activate version 2" in page and "v1 accuracy" in page and "<polyline" in page
+    admin_client.post(f"/studio/jobs/{job.pk}/activate")
+    assert ModelVersion.objects.get(active=True).number == 2
+    admin_client.post("/studio/shapes/roll-back")
+    assert ModelVersion.objects.get(active=True).number == 1
+
+
+def test_a_queued_job_says_what_it_waits_for_and_can_be_cancelled(
+    admin_client, settings, shapes_classifier, dataset, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DUMMY  # nothing runs the queue
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            admin_client.post("/studio/shapes/train/", TINY)
+    first, second = TrainingJob.objects.order_by("pk")
+    assert second.task_id
+    page = admin_client.get(second.get_absolute_url(), headers={"HX-Request": "true"})
+    assert (
+        "behind 1 job" in page.content.decode() and 'hx-trigger="every 2s"' in page.content.decode()
+    )
+    admin_client.post(f"/studio/jobs/{first.pk}/cancel")
+    first.refresh_from_db()
+    assert first.status == TrainingJob.Status.CANCELLED
+    assert jobs.run(first.pk) == TrainingJob.Status.CANCELLED  # a worker that gets it later
+    assert not ModelVersion.objects.filter(number=2).exists()
+
+
+def test_a_running_job_stops_at_its_next_step_when_cancelled(shapes_classifier, dataset):
+    job = TrainingJob.objects.create(classifier=shapes_classifier, options={})
+    progress = jobs.Progress(job)
+    progress("images", 1, 10)
+    TrainingJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    with pytest.raises(jobs.JobCancelled):
+        progress("phase", "head", 5)
+    job.refresh_from_db()
+    assert job.stage == "Training (head)" and job.total == 5
+
+
+def test_bad_training_options_are_a_400_with_messages(admin_client, shapes_classifier):
+    response = admin_client.post("/studio/shapes/train/", {**TINY, "epochs": 0, "backbone": "x"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not TrainingJob.objects.exists()
+
+
+def test_visitors_cannot_reach_the_training_pages(client, shapes_classifier):
+    job = TrainingJob.objects.create(classifier=shapes_classifier, options={})
+    for url in ("/studio/shapes/train/", f"/studio/jobs/{job.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    response = client.post(f"/studio/jobs/{job.pk}/cancel")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    job.refresh_from_db()
+    assert not job.cancel_requested
+
+
+def test_the_job_of_a_killed_worker_is_failed_and_its_files_removed(
+    settings, shapes_classifier, tmp_path
+):
+    settings.MODELS_DIR = tmp_path / "models"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folder = settings.MODELS_DIR / "classifiers" / "shapes"
+    host = jobs.this_worker().rpartition(":")[0]
+    model_dirs.stage(folder, lambda f: (f / "half.keras").write_text("half"))  # ours: kept
+    staged_by_dead = folder / f"{model_dirs.staging_prefix(host, dead.pid)}x"
+    staged_by_dead.mkdir(parents=True)
+    job = TrainingJob.objects.create(
+        classifier=shapes_classifier,
+        options={},
+        status=TrainingJob.Status.RUNNING,
+        worker=f"{host}:{dead.pid}",
+    )
+    alive = TrainingJob.objects.create(
+        classifier=shapes_classifier,
+        options={},
+        status=TrainingJob.Status.RUNNING,
+        worker=jobs.this_worker(),
+        heartbeat=job.created,
+    )
+    jobs.reap_abandoned()
+    job.refresh_from_db()
+    alive.refresh_from_db()
+    assert job.status == TrainingJob.Status.FAILED and "stopped while training" in job.log
+    assert alive.status == TrainingJob.Status.RUNNING
+    assert not staged_by_dead.exists()
+    assert len(list(folder.glob(model_dirs.staging_prefix() + "*"))) == 1
+    assert os.getpid() != dead.pid
