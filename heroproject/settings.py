@@ -207,6 +207,8 @@ QUOTES_AUTO_REFILL = env_bool("QUOTES_AUTO_REFILL", True)
 # Classifier uploads: larger files are refused before they are read whole; originals are kept
 # (for "add to dataset") for PREDICTIONS_RETENTION_DAYS, then `prune_predictions` deletes them.
 CLASSIFIER_MAX_UPLOAD_BYTES = int(os.environ.get("CLASSIFIER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# The studio takes a zip of class folders up to this size (its images each up to the one above).
+STUDIO_MAX_ZIP_BYTES = int(os.environ.get("STUDIO_MAX_ZIP_BYTES", 200 * 1024 * 1024))
 PREDICTIONS_KEEP_ORIGINALS = env_bool("PREDICTIONS_KEEP_ORIGINALS", True)
 PREDICTIONS_RETENTION_DAYS = int(os.environ.get("PREDICTIONS_RETENTION_DAYS", "30"))
 FILE_UPLOAD_HANDLERS = [
@@ -249,4 +251,8 @@ if TASKS_REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# RQ runs django-tasks' tasks with their job class, and never times a training out (-1).
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+RQ_QUEUES = {
+    "default": {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}
+}

@@ -27,7 +27,6 @@ from mlcore.scraping.manifest import SUFFIXES, write_whole
 CLASS_NAME = re.compile(r"\w[\w .-]*")  # a folder name, as scrape_images --class takes
 CLASS_NAME_LENGTH = 100
 MIN_CLASSES = 2  # to train
-MAX_ZIP_BYTES = 200 * 2**20
 PREDICTION_PREFIX = "prediction-"  # copy_to_dataset's file names
 THUMBNAIL = 256
 

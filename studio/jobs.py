@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from mlcore import comparison, model_dirs
 
@@ -93,6 +95,23 @@ def is_alive(worker):
     except PermissionError:
         return True
     return True
+
+
+def fail_if_lost(job):
+    """Mark failed a queued job whose task the queue could not run (it never started)."""
+    from .tasks import train_classifier
+
+    if job.status != Status.QUEUED or not job.task_id:
+        return
+    if not train_classifier.get_backend().supports_get_result:
+        return
+    try:
+        result = train_classifier.get_result(job.task_id)
+    except TaskResultDoesNotExist:
+        return
+    if result.status == TaskResultStatus.FAILED:
+        errors = "; ".join(error.traceback.strip().splitlines()[-1] for error in result.errors)
+        finish(job, Status.FAILED, f"The task queue could not run this job: {errors}")
 
 
 def reap_abandoned():

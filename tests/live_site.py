@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +63,7 @@ class LiveSite:
     env: dict
     data_dir: Path
     process: subprocess.Popen | None = None
+    helpers: list = field(default_factory=list)  # long-lived manage.py commands (spawn)
 
     @classmethod
     def prepare(cls, data_dir, *, shapes=None, names_dir=None, static_root=None, env=None):
@@ -125,6 +126,21 @@ class LiveSite:
         lines = self.manage("shell", "-c", code).strip().splitlines()
         return lines[-1] if lines else ""
 
+    def spawn(self, *args):
+        """Starts a long-lived manage.py command (a task worker) against this site's data, logging
+        to data_dir/manage-ARGS[0].log; it stops with the site."""
+        log = (self.data_dir / f"manage-{args[0]}.log").open("ab")
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        self.helpers.append(process)
+        return process
+
     def start(self):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
@@ -142,13 +158,14 @@ class LiveSite:
         return self
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        for process in [*self.helpers, self.process]:
+            if process and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
     def log(self):
         path = self.data_dir / "gunicorn.log"

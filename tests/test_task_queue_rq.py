@@ -3,8 +3,8 @@
 Configuration alone switches the queue (heroproject/settings.py): the real site under gunicorn
 with TASKS_REDIS_URL pointing at a real redis-server (Debian's package, installed by
 scripts/install.sh) on a free loopback port; staff queue a training through the studio's form,
-`manage.py rqworker` (django_rq's command, with django_tasks_rq's job class) runs it, and the
-studio shows the new version, inactive, waiting to be compared and activated.
+`manage.py rqworker` (django_rq's command; settings.RQ names django_tasks_rq's job class) runs
+it, and the studio shows the new version, inactive, waiting to be compared and activated.
 """
 
 import json
@@ -30,7 +30,7 @@ TINY = {
 }
 # The worker's command: django_tasks_rq's README asks for its job class (RQ's own cannot call a
 # django_tasks Task).
-RQ_WORKER = ["rqworker", "default", "--job-class", "django_tasks_rq.Job"]
+RQ_WORKER = ["rqworker", "default"]
 BACKEND = """
 from django_tasks import task_backends
 from django_tasks_db.models import DBTaskResult

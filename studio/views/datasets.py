@@ -5,21 +5,11 @@ With HTMX, adding or removing images answers the class's panel (a zip, the whole
 plain form post is answered with a redirect and a message, or the page with the problem (4xx).
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.files.uploadhandler import (
-    FileUploadHandler,
-    MemoryFileUploadHandler,
-    SkipFile,
-    StopUpload,
-    TemporaryFileUploadHandler,
-)
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from classifier import selectors
@@ -33,55 +23,6 @@ from ..models import CollectionJob
 
 PREVIEW = 60  # thumbnails a class panel shows until staff ask for all
 RECENT_COLLECTIONS = 5
-TOO_LARGE_FILES = "_studio_files_too_large"  # the request attribute SkipLargeFiles fills
-
-
-class SkipLargeFiles(FileUploadHandler):
-    """Drops each file over the upload limit and reads on to the next, naming it in the request
-    (the global handler would stop the whole upload at the first)."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        setattr(request, TOO_LARGE_FILES, [])
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > settings.CLASSIFIER_MAX_UPLOAD_BYTES:
-            getattr(self.request, TOO_LARGE_FILES).append(self.file_name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
-class ZipLimit(FileUploadHandler):
-    """Stops reading a zip over datasets.MAX_ZIP_BYTES; `uploads.too_large(request)` says so."""
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > datasets.MAX_ZIP_BYTES:
-            setattr(self.request, uploads.TOO_LARGE, True)
-            raise StopUpload(connection_reset=True)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
-def upload_handlers(*handlers):
-    """Read the view's uploads with these handlers. They must be set before anything reads the
-    body, the CSRF check included, so the check runs here, after them."""
-
-    def decorator(view):
-        protected = csrf_protect(view)
-
-        @wraps(view)
-        def with_handlers(request, *args, **kwargs):
-            request.upload_handlers = [handler(request) for handler in handlers]
-            return protected(request, *args, **kwargs)
-
-        return csrf_exempt(with_handlers)
-
-    return decorator
 
 
 def classifier_or_404(slug):
@@ -212,11 +153,11 @@ def classifier_page(request, slug):
 
 @staff_member_required
 @require_POST
-@upload_handlers(SkipLargeFiles, MemoryFileUploadHandler, TemporaryFileUploadHandler)
+@uploads.with_handlers(uploads.SkipLargeFiles)
 def add_images(request, slug):
     classifier = classifier_or_404(slug)
     form = ImagesForm(request.POST, request.FILES)
-    too_large = getattr(request, TOO_LARGE_FILES)
+    too_large = uploads.skipped(request)
     if not form.is_valid():
         return problem(request, classifier, "Say which class the images are for.")
     label, files = form.cleaned_data["label"], form.cleaned_data["images"]
@@ -233,11 +174,11 @@ def add_images(request, slug):
 
 @staff_member_required
 @require_POST
-@upload_handlers(ZipLimit, MemoryFileUploadHandler, TemporaryFileUploadHandler)
+@uploads.with_handlers(uploads.limited_to("STUDIO_MAX_ZIP_BYTES"))
 def add_zip(request, slug):
     classifier = classifier_or_404(slug)
     if uploads.too_large(request):
-        limit = datasets.MAX_ZIP_BYTES / 2**20
+        limit = settings.STUDIO_MAX_ZIP_BYTES / 2**20
         message = f"The zip is larger than {limit:g} MB: split it into several."
         return problem(request, classifier, message, status=413, target="dataset")
     form = ZipForm(request.POST, request.FILES)

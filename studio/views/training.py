@@ -37,6 +37,7 @@ def job_page(request, pk):
     """A job's progress, log and results; HTMX polls the partial while it runs."""
     jobs.reap_abandoned()
     job = get_object_or_404(TrainingJob.objects.select_related("classifier", "version"), pk=pk)
+    jobs.fail_if_lost(job)
     active = job.classifier.versions.filter(active=True).first()
     context = {
         "job": job,

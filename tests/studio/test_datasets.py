@@ -325,8 +325,8 @@ def test_every_zip_attack_is_refused_before_anything_is_written(
     assert files(root) == before
 
 
-def test_a_zip_over_the_limit_is_refused_while_it_arrives(admin_client, root, monkeypatch):
-    monkeypatch.setattr(datasets, "MAX_ZIP_BYTES", 50_000)
+def test_a_zip_over_the_limit_is_refused_while_it_arrives(admin_client, root, settings):
+    settings.STUDIO_MAX_ZIP_BYTES = 50_000
     data = zip_of({f"circles/{i}.jpg": i for i in range(20)})
     assert len(data) > 50_000
     response = admin_client.post("/studio/shapes/zip/", {"archive": upload("s.zip", data)})

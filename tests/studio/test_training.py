@@ -144,3 +144,20 @@ def test_the_job_of_a_killed_worker_is_failed_and_its_files_removed(
     assert not staged_by_dead.exists()
     assert len(list(folder.glob(model_dirs.staging_prefix() + "*"))) == 1
     assert os.getpid() != dead.pid
+
+
+def test_a_queued_job_whose_task_failed_says_so(
+    admin_client, settings, shapes_classifier, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post("/studio/shapes/train/", TINY)
+    job = TrainingJob.objects.get()
+    from django_tasks_db.models import DBTaskResult
+
+    task = DBTaskResult.objects.get(id=job.task_id)
+    task.set_failed(RuntimeError("the worker could not import the task"))
+    page = admin_client.get(job.get_absolute_url()).content.decode()
+    job.refresh_from_db()
+    assert job.status == TrainingJob.Status.FAILED
+    assert "could not run this job" in job.log and "could not import the task" in page
