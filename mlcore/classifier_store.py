@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore import export, images, model_dirs, plots
+from mlcore import bundles, export, images, model_dirs, plots
 from mlcore.model_files import (
     CONFUSION,
     CURVES,
@@ -59,6 +59,7 @@ def write(result: TrainingResult, folder: Path) -> None:
             "dataset": result.dataset.summary(),
             "training": result.settings,
             "seconds": round(result.seconds, 3),
+            "libraries": bundles.library_versions(),
         },
     )
     export.check(result.model, check_pixels(result), folder)  # loads the files above

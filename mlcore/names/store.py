@@ -8,11 +8,13 @@ from functools import partial
 
 import numpy as np
 
-from mlcore import model_dirs
+from mlcore import bundles, model_dirs
 from mlcore.model_dirs import ModelLoadError
 from mlcore.names.vocabulary import Vocabulary
 
 FORMAT = 1
+WEIGHTS = "weights.npz"
+META = "model.json"
 
 
 @dataclass
@@ -33,15 +35,16 @@ def save(model, path):
 
 def write(model, folder):
     """Write the model's files into an empty folder (see mlcore.model_dirs)."""
-    np.savez(os.path.join(folder, "weights.npz"), **model.weights)
+    np.savez(os.path.join(folder, WEIGHTS), **model.weights)
     meta = {
         "format": FORMAT,
         "characters": model.vocabulary.chars,
         "names": list(model.names),
         "hyperparameters": model.hyperparameters,
         "metrics": model.metrics,
+        "libraries": bundles.library_versions(),
     }
-    with open(os.path.join(folder, "model.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(folder, META), "w", encoding="utf-8") as f:
         json.dump(meta, f, ensure_ascii=False, indent=1)
 
 
@@ -49,11 +52,11 @@ def load(path):
     if not os.path.isdir(path):
         raise ModelLoadError(f"no name model at {path}: train one first")
     try:
-        with open(os.path.join(path, "model.json"), encoding="utf-8") as f:
+        with open(os.path.join(path, META), encoding="utf-8") as f:
             meta = json.load(f)
         if meta["format"] != FORMAT:
             raise ValueError(f"format {meta['format']}, expected {FORMAT}")
-        with np.load(os.path.join(path, "weights.npz")) as npz:
+        with np.load(os.path.join(path, WEIGHTS)) as npz:
             weights = {key: npz[key] for key in npz.files}
         model = Model(
             weights=weights,

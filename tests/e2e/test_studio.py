@@ -200,7 +200,7 @@ def test_staff_make_train_compare_activate_and_use_a_classifier(
     second = start_training(browser, seed=1)
     assert second > first
     follow_job(browser, site)
-    see(browser, "#job h2", "Version 2 against version 1 (active)")
+    see(browser, "#job", "Version 2 against version 1 (active)")
     sections = browser.find_all("#job .comparison")
     assert len(sections) == 2 and "v1 accuracy" in sections[0].text
     assert len(browser.find_all("#job table.confusion")) == 4
