@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Installs what heroproject needs into ./.venv: `scripts/install.sh` for the site,
-# `scripts/install.sh dev` for the tests too. Idempotent: unchanged requirements install nothing.
+# Installs what heroproject needs into ./.venv: `scripts/install.sh` for the site and its training,
+# `scripts/install.sh dev` for the tests too, `scripts/install.sh web` for a web server alone
+# (no TensorFlow: models come as bundles, trainings run on a worker elsewhere). Idempotent:
+# unchanged requirements install nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-requirements=requirements.txt
-[ "${1:-}" = dev ] && requirements=requirements-dev.txt
+case "${1:-}" in
+  dev) requirements=requirements-dev.txt ;;
+  web) requirements=requirements.txt ;;
+  *) requirements=requirements-train.txt ;;
+esac
 
 # Chromium and its driver drive the image scraper, the browser tests and the chart generator's
 # JavaScript engines; fonts-liberation gives the chart generator more than matplotlib's own fonts;
 # libcairo2 rasterises pygal's SVG charts; redis-server is the cache the site uses with REDIS_URL
 # (the tests start their own on a free port). Installed when missing and run as root.
 debian_packages=(chromium chromium-driver fonts-liberation libcairo2 redis-server)
+[ "$requirements" = requirements.txt ] && debian_packages=()
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
@@ -51,7 +57,9 @@ fi
 # Chart.js and Apache ECharts, two of the engines the chart classifier's training charts are drawn
 # with (in headless Chromium), pinned by mlcore/charts/js/package-lock.json.
 charts_js=mlcore/charts/js
-if command -v npm >/dev/null; then
+if [ "$requirements" = requirements.txt ]; then
+  :  # a web server draws no charts
+elif command -v npm >/dev/null; then
   if ! cmp -s "$charts_js/package-lock.json" "$charts_js/node_modules/.installed-lock"; then
     echo "Installing the JavaScript chart libraries into $charts_js/node_modules"
     npm ci --prefix "$charts_js" --no-audit --no-fund --loglevel=error >/dev/null

@@ -31,6 +31,7 @@ from .models import TrainingJob
 Status = TrainingJob.Status
 REFRESH_SECONDS = 2  # how often a running job writes its progress and reads cancel_requested
 SILENT_LIMIT = timedelta(minutes=30)  # a running job without a heartbeat this long is dead
+UNCLAIMED_LIMIT = timedelta(seconds=30)  # a queue that long untouched has no worker
 
 
 class JobCancelled(Exception):
@@ -65,6 +66,16 @@ def waiting_before(job):
     return TrainingJob.objects.filter(
         Q(status=Status.RUNNING) | Q(status=Status.QUEUED, pk__lt=job.pk)
     ).count()
+
+
+def no_worker(job):
+    """Whether a queued job looks stranded: it has waited UNCLAIMED_LIMIT while no job ran or
+    started meanwhile (no task worker is running, or none can reach this database)."""
+    since = timezone.now() - UNCLAIMED_LIMIT
+    if job.status != Status.QUEUED or job.created > since:
+        return False
+    busy = Q(status=Status.RUNNING) | Q(started__gt=since) | Q(finished__gt=since)
+    return not TrainingJob.objects.filter(busy).exists()
 
 
 def cancel(job):

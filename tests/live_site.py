@@ -64,9 +64,12 @@ class LiveSite:
     data_dir: Path
     process: subprocess.Popen | None = None
     helpers: list = field(default_factory=list)  # long-lived manage.py commands (spawn)
+    python: str = sys.executable  # another virtualenv's python runs the site with its packages
 
     @classmethod
-    def prepare(cls, data_dir, *, shapes=None, names_dir=None, static_root=None, env=None):
+    def prepare(
+        cls, data_dir, *, shapes=None, names_dir=None, static_root=None, env=None, python=None
+    ):
         """A migrated data directory with the given models registered and active."""
         data_dir.mkdir(parents=True, exist_ok=True)
         site_env = {
@@ -87,7 +90,7 @@ class LiveSite:
             **({"DJANGO_STATIC_ROOT": str(static_root)} if static_root else {}),
             **(env or {}),
         }
-        site = cls(url="", env=site_env, data_dir=data_dir)
+        site = cls(url="", env=site_env, data_dir=data_dir, python=python or sys.executable)
         site.manage("migrate", "-v0")
         site.manage("createcachetable")
         site.manage("refresh_quotes")
@@ -111,7 +114,7 @@ class LiveSite:
     def manage(self, *args, check=True):
         """Runs manage.py against this site's data; returns its standard output."""
         completed = subprocess.run(
-            [sys.executable, "manage.py", *args],
+            [self.python, "manage.py", *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
@@ -131,7 +134,7 @@ class LiveSite:
         to data_dir/manage-ARGS[0].log; it stops with the site."""
         log = (self.data_dir / f"manage-{args[0]}.log").open("ab")
         process = subprocess.Popen(
-            [sys.executable, "manage.py", *args],
+            [self.python, "manage.py", *args],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -145,7 +148,7 @@ class LiveSite:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         log = (self.data_dir / "gunicorn.log").open("ab")
-        command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+        command = [self.python, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
         self.process = subprocess.Popen(
             [*command, "--bind", f"127.0.0.1:{port}", "heroproject.wsgi"],
             cwd=ROOT,

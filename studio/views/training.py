@@ -43,6 +43,7 @@ def job_page(request, pk):
         "job": job,
         "curves": curves(job.history),
         "waiting_before": jobs.waiting_before(job),
+        "no_worker": jobs.no_worker(job),
         "active": active,
         "comparison_tables": comparison_tables(job.comparison),
     }

@@ -128,16 +128,18 @@ def start_training(browser, seed):
 def follow_job(browser, site, screenshot=None):
     """Watches the job page until the job ends; returns the running texts seen, in order.
 
-    With screenshot, the page is checked at both widths once while it trains (with its bar)."""
-    seen, deadline = [], time.monotonic() + TRAINING_SECONDS
+    With screenshot, the page is checked at both widths once it trains (with its bar), and
+    again once its curves show, if the training does not end first."""
+    seen, shots, deadline = [], [], time.monotonic() + TRAINING_SECONDS
     while time.monotonic() < deadline:
         state = browser.driver.execute_script(JOB_STATE)
         if state and state["status"] == "Training":
             if not seen or seen[-1] != state["stage"]:
                 seen.append(state["stage"])
-            if screenshot and state["bar"]:
-                browser.check_layout(screenshot)
-                screenshot = None
+            shot = f"{screenshot}-curves" if state["curves"] else screenshot
+            if screenshot and state["bar"] and shot not in shots:
+                browser.check_layout(shot)
+                shots.append(shot)
         elif state and state["status"] not in ("", "Waiting for a worker"):
             assert state["status"] == "Trained", f"{state}\n{worker_log(site)}"
             return seen
@@ -176,7 +178,7 @@ def test_staff_make_train_compare_activate_and_use_a_classifier(
             f"{PER_CLASS} images"
         )
         assert len(shown.find_elements(By.CSS_SELECTOR, ".tile img")) == PER_CLASS
-    browser.check_layout("studio-dataset")
+    browser.check_layout("studio-dataset", scroll_to=browser.find(".site-header"))
     browser.go("/studio/")
     tags = {tag.text for tag in browser.find_all(".studio-item .tag")}
     assert {f"circles {PER_CLASS}", f"squares {PER_CLASS}"} <= tags
@@ -199,13 +201,14 @@ def test_staff_make_train_compare_activate_and_use_a_classifier(
     # The second training is compared with the first, now active.
     second = start_training(browser, seed=1)
     assert second > first
-    follow_job(browser, site)
+    follow_job(browser, site, screenshot="studio-job2-running")
     see(browser, "#job", "Version 2 against version 1 (active)")
     sections = browser.find_all("#job .comparison")
     assert len(sections) == 2 and "v1 accuracy" in sections[0].text
     assert len(browser.find_all("#job table.confusion")) == 4
-    browser.check_layout("studio-job-finished")
-    browser.check_layout("studio-job-comparison", scroll_to=sections[0])
+    browser.check_layout("studio-job-finished", scroll_to=browser.find(".site-header"))
+    heading = browser.find("#job").find_element(By.XPATH, ".//h2[starts-with(., 'Version 2 ag')]")
+    browser.check_layout("studio-job-comparison", scroll_to=heading)
     browser.find("#job").find_element(By.XPATH, ".//button[.='Activate version 2']").click()
     see(browser, ".messages", f"{SLUG} v2 is now active.")
 

@@ -161,3 +161,16 @@ def test_a_queued_job_whose_task_failed_says_so(
     job.refresh_from_db()
     assert job.status == TrainingJob.Status.FAILED
     assert "could not run this job" in job.log and "could not import the task" in page
+
+
+def test_a_job_no_worker_takes_says_that_none_seems_to_run(
+    admin_client, shapes_classifier, settings
+):
+    settings.TASKS = DUMMY
+    job = TrainingJob.objects.create(classifier=shapes_classifier, options={})
+    assert "No task worker" not in admin_client.get(job.get_absolute_url()).content.decode()
+    TrainingJob.objects.filter(pk=job.pk).update(created=job.created - jobs.UNCLAIMED_LIMIT * 2)
+    assert (
+        "No task worker has taken a job"
+        in admin_client.get(job.get_absolute_url()).content.decode()
+    )
