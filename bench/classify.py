@@ -102,9 +102,10 @@ def scratch_data():
         }
 
 
-def start(app, port, env, poll=0.2, root=ROOT):
-    """gunicorn serving app with the project's configuration, from root (another checkout)."""
-    command = [sys.executable, "-m", "gunicorn", "--config", str(root / "gunicorn.conf.py")]
+def start(app, port, env, poll=0.2, root=ROOT, python=sys.executable):
+    """gunicorn serving app with the project's configuration, from root (another checkout),
+    run by python (another virtualenv's, to compare installs)."""
+    command = [python, "-m", "gunicorn", "--config", str(root / "gunicorn.conf.py")]
     command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app]
     process = subprocess.Popen(
         command, cwd=root, env={**os.environ, **env}, stderr=subprocess.DEVNULL
