@@ -40,8 +40,7 @@ def export(version, out):
 
 
 def write_files(bundle, folder):
-    for name, data in bundle.files.items():
-        (folder / name).write_bytes(data)
+    bundle.unpack(folder)
     runtime.load(folder)  # raises ModelLoadError: nothing is recorded
 
 

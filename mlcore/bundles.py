@@ -36,6 +36,11 @@ class Bundle:
     meta: dict  # bundle.json
     files: dict  # name -> bytes, every one checked against meta
 
+    def unpack(self, folder):
+        """Write the files into folder (a model directory being staged)."""
+        for name, data in self.files.items():
+            (Path(folder) / name).write_bytes(data)
+
 
 def library_versions():
     """The installed versions of the libraries a model depends on, and Python's."""

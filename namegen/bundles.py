@@ -28,8 +28,7 @@ def export(version, out):
 
 
 def write_files(bundle, folder):
-    for name, data in bundle.files.items():
-        (folder / name).write_bytes(data)
+    bundle.unpack(folder)
     store.load(folder)  # raises ModelLoadError: nothing is recorded
 
 
