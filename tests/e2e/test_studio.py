@@ -3,7 +3,7 @@ it twice on a real task worker (`manage.py db_worker`), watch the jobs, compare,
 classify with it; visitors and posts without a CSRF token are kept out.
 
 JavaScript only: the job page follows the training with HTMX (the page without JavaScript
-refreshes itself, tested in tests/studio). Takes about three minutes on two cores.
+refreshes itself, tested in tests/studio). About 80 s on two cores, the site's start included.
 """
 
 import time
@@ -20,7 +20,7 @@ from tests.pictures import draw_shapes
 SLUG, TITLE = "shapes-two", "Circles and squares"
 CLASSES = {"circles": "red_circle", "squares": "green_square"}
 PER_CLASS = 12
-TINY = {  # about 20-40 s on two cores
+TINY = {  # a training of 10-20 s on two cores
     "backbone": "efficientnet_lite0",
     "epochs": "3",
     "fine_tune": "0",
@@ -201,7 +201,7 @@ def test_staff_make_train_compare_activate_and_use_a_classifier(
     # The second training is compared with the first, now active.
     second = start_training(browser, seed=1)
     assert second > first
-    follow_job(browser, site, screenshot="studio-job2-running")
+    follow_job(browser, site)
     see(browser, "#job", "Version 2 against version 1 (active)")
     sections = browser.find_all("#job .comparison")
     assert len(sections) == 2 and "v1 accuracy" in sections[0].text
