@@ -1,10 +1,21 @@
+import calendar
+import datetime
+import re
+from functools import cached_property
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
 from heroproject.admin_actions import VERSION_ACTIONS
 
@@ -138,6 +149,151 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return plots(version)
 
 
+class HistoryPaginator(Paginator):
+    """Pages of a long history without counting it: the whole table's size is estimated (from
+    PostgreSQL's statistics, or SQLite's id range) once it passes ESTIMATE_ABOVE rows, and a page
+    reads its ids from an index first, then only its own rows (a deep page skips index entries,
+    not rows). Filtered lists are counted exactly: each filter has an index of its own."""
+
+    ESTIMATE_ABOVE = 50_000
+    estimated = False
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not queryset.query.where:
+            estimate = self.table_estimate(queryset)
+            if estimate > self.ESTIMATE_ABOVE:
+                self.estimated = True
+                return estimate
+        return queryset.count()
+
+    @staticmethod
+    def table_estimate(queryset):
+        connection = connections[queryset.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                    [queryset.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            return int(row[0]) if row else 0
+        # two queries: SQLite reads min() or max() off the index only when it is alone
+        ids = queryset.model.objects.order_by("pk").values_list("pk", flat=True)
+        first, last = ids.first(), ids.last()
+        return last - first + 1 if first is not None else 0
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+
+def month_start(year, month):
+    return timezone.make_aware(datetime.datetime(year, month, 1))
+
+
+class IndexedDateHierarchy(ChangeList):
+    """The admin's list with a date drill-down that probes the index on created (one EXISTS per
+    year, month or day shown) instead of truncating every row's date."""
+
+    @cached_property
+    def indexed_date_hierarchy(self):
+        field = self.date_hierarchy
+        names = [f"{field}__year", f"{field}__month", f"{field}__day"]
+        year, month, day = (self.params.get(name) for name in names)
+        year, month, day = (
+            int(v[-1] if isinstance(v, list) else v) if v else None for v in (year, month, day)
+        )
+        queryset = self.queryset.order_by()
+
+        def link(filters):
+            return self.get_query_string(filters, [f"{field}__"])
+
+        def exists(start, end):
+            # the probe's range first: SQLite seeks the index with the first bounds it meets
+            probe = self.model._default_manager.filter(
+                **{f"{field}__gte": start, f"{field}__lt": end}
+            )
+            return (probe & queryset).exists()
+
+        if not (year or month or day):
+            dates = queryset.order_by(field).values_list(field, flat=True)
+            first, last = dates.first(), dates.last()
+            if first is None:
+                return {"show": True, "back": None, "choices": []}
+            first, last = timezone.localtime(first), timezone.localtime(last)
+            if first.year == last.year:
+                year = first.year
+                if first.month == last.month:
+                    month = first.month
+            else:
+                years = [
+                    y
+                    for y in range(first.year, last.year + 1)
+                    if exists(month_start(y, 1), month_start(y + 1, 1))
+                ]
+                choices = [{"link": link({names[0]: str(y)}), "title": str(y)} for y in years]
+                return {"show": True, "back": None, "choices": choices}
+        if year and month and day:
+            date = datetime.date(year, month, day)
+            return {
+                "show": True,
+                "back": {
+                    "link": link({names[0]: year, names[1]: month}),
+                    "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT")),
+                },
+                "choices": [{"title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT"))}],
+            }
+        if year and month:
+            choices = []
+            for d in range(1, calendar.monthrange(year, month)[1] + 1):
+                start = timezone.make_aware(datetime.datetime(year, month, d))
+                if exists(start, start + datetime.timedelta(days=1)):
+                    date = datetime.date(year, month, d)
+                    choices.append(
+                        {
+                            "link": link({names[0]: year, names[1]: month, names[2]: d}),
+                            "title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT")),
+                        }
+                    )
+            return {
+                "show": True,
+                "back": {"link": link({names[0]: year}), "title": str(year)},
+                "choices": choices,
+            }
+        choices = [
+            {
+                "link": link({names[0]: year, names[1]: m}),
+                "title": capfirst(
+                    formats.date_format(datetime.date(year, m, 1), "YEAR_MONTH_FORMAT")
+                ),
+            }
+            for m in range(1, 13)
+            if exists(month_start(year, m), month_start(year + m // 12, m % 12 + 1))
+        ]
+        return {"show": True, "back": {"link": link({}), "title": "All dates"}, "choices": choices}
+
+
+class KnownLabelsFilter(admin.AllValuesFieldListFilter):
+    """The label filter's choices are the classes of the versions, not a scan of every row."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.lookup_choices = sorted(
+            {
+                label
+                for labels in ModelVersion.objects.values_list("labels", flat=True)
+                for label in labels
+            }
+        )
+
+
+SHA256_PREFIX = re.compile(r"[0-9a-f]{8,64}")
+
+
 class TrueLabelForm(forms.Form):
     true_label = forms.ChoiceField(label="True label")
 
@@ -160,15 +316,22 @@ class PredictionAdmin(admin.ModelAdmin):
     list_filter = [
         "classifier",
         "version",
-        "label",
+        ("label", KnownLabelsFilter),
         "unsure",
         "feedback",
         "reviewed",
         "image_lost",
         ("created", admin.DateFieldListFilter),
     ]
+    # Searched through indexes only (get_search_results): never a LIKE over the history.
     search_fields = ["label", "feedback_label", "true_label", "sha256"]
+    search_help_text = (
+        "Exact match on the predicted label, the visitor's label or the true label; a prediction "
+        "number (#123); or the start of a content hash (at least 8 hex digits)."
+    )
     date_hierarchy = "created"
+    paginator = HistoryPaginator
+    show_full_result_count = False
     readonly_fields = [
         "thumbnail_image",
         "classifier",
@@ -189,10 +352,25 @@ class PredictionAdmin(admin.ModelAdmin):
     ]
     fields = [*readonly_fields, "true_label", "reviewed"]
     actions = ["mark_reviewed", "set_true_label", "export_csv", "add_to_dataset"]
-    list_select_related = ["classifier", "version"]
+    list_select_related = ["classifier", "version__classifier"]  # a version names its classifier
 
     def has_add_permission(self, request):
         return False
+
+    def get_changelist(self, request, **kwargs):
+        return IndexedDateHierarchy
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        match = Q(label=term) | Q(feedback_label=term) | Q(true_label=term)
+        if re.fullmatch(r"#?\d{1,18}", term):
+            match |= Q(pk=int(term.lstrip("#")))
+        if SHA256_PREFIX.fullmatch(term.lower()):
+            # a range, not LIKE: SQLite's case-insensitive LIKE cannot use the index
+            match |= Q(sha256__gte=term.lower(), sha256__lt=term.lower() + "g")
+        return queryset.filter(match), False
 
     @admin.display(description="image")
     def thumbnail_image(self, prediction):

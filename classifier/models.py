@@ -42,6 +42,15 @@ class ModelVersion(versions.ModelVersion):
         help_text="Mean and standard deviation of the test figures over K folds (train --cv K).",
     )
     dataset_summary = models.JSONField(default=dict)
+    # Visitors' verdicts on this version's predictions, kept by predictions.give_feedback (and
+    # by prune_predictions when it deletes rows) in the transaction that changes them, so the
+    # model page never counts the history; `manage.py recount_feedback` rebuilds them.
+    feedback_count = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="Predictions of this version with a visitor's verdict."
+    )
+    feedback_right = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="Of those, the ones visitors said were right."
+    )
 
     owner_field = "classifier"
 
@@ -80,11 +89,15 @@ class Prediction(models.Model):
         CORRECT = "correct", "Right"
         WRONG = "wrong", "Wrong"
 
+    # The foreign keys and the filtered columns are indexed by the composite indexes of Meta,
+    # which also give the admin's list its order (newest first) without sorting the history.
     classifier = models.ForeignKey(
-        ImageClassifier, on_delete=models.PROTECT, related_name="predictions"
+        ImageClassifier, on_delete=models.PROTECT, related_name="predictions", db_index=False
     )
-    version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="predictions")
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    version = models.ForeignKey(
+        ModelVersion, on_delete=models.PROTECT, related_name="predictions", db_index=False
+    )
+    created = models.DateTimeField(auto_now_add=True)
     thumbnail = models.FileField(max_length=200)
     activation = models.JSONField(
         default=dict, help_text="The class activation map of the top class, and how to lay it out."
@@ -98,7 +111,7 @@ class Prediction(models.Model):
     sha256 = models.CharField("content hash", max_length=64, db_index=True)
     size_bytes = models.PositiveIntegerField()
     probabilities = models.JSONField(help_text="Every class and its probability.")
-    label = models.CharField(max_length=100, db_index=True)
+    label = models.CharField(max_length=100)
     probability = models.FloatField()
     unsure = models.BooleanField()
     latency_ms = models.FloatField()
@@ -112,6 +125,24 @@ class Prediction(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        indexes = [
+            models.Index(fields=[*prefix, "created", "id"], name=f"prediction_{name}_created")
+            for name, prefix in [
+                ("all", []),
+                ("classifier", ["classifier"]),
+                ("version", ["version"]),
+                ("label", ["label"]),
+                ("unsure", ["unsure"]),
+                ("feedback", ["feedback"]),
+                ("reviewed", ["reviewed"]),
+                ("lost", ["image_lost"]),
+            ]
+        ] + [
+            # the admin's search: exact labels people gave (not partial indexes: SQLite could
+            # not use them for `label = x OR true_label = x`)
+            models.Index(fields=[field], name=f"prediction_{field}")
+            for field in ["feedback_label", "true_label"]
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.label} ({self.probability:.0%})"

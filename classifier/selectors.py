@@ -1,9 +1,9 @@
 """Reading classifiers and their versions the way the pages and the admin show them."""
 
-from django.db.models import Count, FloatField, Prefetch, Q
+from django.db.models import F, FloatField, Prefetch
 from django.db.models.functions import Cast, NullIf
 
-from .models import ImageClassifier, ModelVersion, Prediction
+from .models import ImageClassifier, ModelVersion
 
 
 def in_service():
@@ -30,10 +30,12 @@ def with_active_version(classifiers):
 
 def with_feedback(versions):
     """versions, each with `feedback_count` (visitors' verdicts) and `feedback_accuracy` (the
-    share that said "right"; None without verdicts), counted in the same query."""
-    verdicts = Count("predictions", filter=~Q(predictions__feedback=Prediction.Feedback.NONE))
-    right = Count("predictions", filter=Q(predictions__feedback=Prediction.Feedback.CORRECT))
+    share that said "right"; None without verdicts), in the same query.
+
+    Both come from the counters each version keeps (predictions.give_feedback), not from its
+    predictions: the cost stays the same however long the history grows.
+    """
     return versions.annotate(
-        feedback_count=verdicts,
-        feedback_accuracy=Cast(right, FloatField()) / Cast(NullIf(verdicts, 0), FloatField()),
+        feedback_accuracy=Cast(F("feedback_right"), FloatField())
+        / Cast(NullIf(F("feedback_count"), 0), FloatField()),
     )

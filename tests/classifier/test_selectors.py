@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from classifier import selectors
+from classifier import predictions, selectors
 from classifier.models import Prediction
 from tests.factories import make_version
 
@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def predictions_of(version, feedback):
-    """One stored prediction per entry of feedback ("correct", "wrong" or "")."""
+    """One stored prediction per entry of feedback ("correct", "wrong" or ""), written straight
+    to the table; the versions' feedback counters are then recounted from the rows, as
+    `manage.py recount_feedback` does (the site keeps them in step in give_feedback)."""
     Prediction.objects.bulk_create(
         Prediction(
             classifier=version.classifier,
@@ -30,6 +32,7 @@ def predictions_of(version, feedback):
         )
         for verdict in feedback
     )
+    predictions.recount_feedback()
 
 
 def queries(fetch):
