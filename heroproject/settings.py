@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django_ratelimit",  # only its system checks; the limits are in heroproject/ratelimits.py
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
     "classifier",
     "namegen",
     "quotes",
@@ -249,6 +248,7 @@ if not REDIS_URL:
 TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "")
 if TASKS_REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    INSTALLED_APPS.append("django_rq")  # its admin dashboard reads Redis: only when it is used
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # RQ runs django-tasks' tasks with their job class, and never times a training out (-1).
