@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "quotes",
     "studio",
     "management",
+    "heroes",
 ]
 
 MIDDLEWARE = [

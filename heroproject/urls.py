@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("namegen.urls")),
     path("quotes/", include("quotes.urls")),
     path("studio/", include("studio.urls")),
+    path("heroes/", include("heroes.urls")),
     path("admin/", admin.site.urls),
 ]

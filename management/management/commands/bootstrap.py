@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from classifier.models import ImageClassifier, ModelVersion
+from heroes.models import Hero
+from heroes.services import load_bundled
 from mlcore.charts import CHART_CLASSES, TRAINING_RECIPE, UNSURE_THRESHOLD
 from namegen.models import NameModelVersion
 from quotes.models import Quote
@@ -25,7 +27,7 @@ CHARTS_DESCRIPTION = (
 class Command(BaseCommand):
     help = (
         "Make the site usable from nothing: database, cache table, quote pool, the chart "
-        "classifier (trained on charts it draws) and the name generator. "
+        "classifier (trained on charts it draws), the name generator and the bundled heroes. "
         "Idempotent: what is already there is left alone unless --force."
     )
 
@@ -41,6 +43,7 @@ class Command(BaseCommand):
             self.quotes(),
             self.chart_classifier(options["force"]),
             self.name_generator(options["force"]),
+            self.heroes(),
         ]
         elapsed = time.monotonic() - started
         if any(did):
@@ -54,6 +57,18 @@ class Command(BaseCommand):
             return False
         refill([Bundled()])
         self.stdout.write(f"Quote pool: loaded {Quote.objects.count()} bundled quotes.")
+        return True
+
+    def heroes(self):
+        if Hero.objects.exists():
+            self.stdout.write(f"Heroes by power: {Hero.objects.count()} heroes already.")
+            return False
+        report = load_bundled()
+        clustering = report.clustering
+        self.stdout.write(
+            f"Heroes by power: loaded the bundled {clustering.hero_count} heroes in "
+            f"{clustering.k} clusters (k-means, stability {clustering.criterion_value:.2f})."
+        )
         return True
 
     def name_generator(self, force):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HeroesConfig(AppConfig):
+    name = "heroes"
+    verbose_name = "Heroes by power"
