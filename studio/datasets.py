@@ -21,8 +21,9 @@ from django.db import transaction
 from classifier.models import ImageClassifier, Prediction
 from classifier.predictions import copy_to_dataset, dataset_label
 from mlcore import archives, datasets, images
+from mlcore.files import write_whole
 from mlcore.scraping import hygiene
-from mlcore.scraping.manifest import SUFFIXES, write_whole
+from mlcore.scraping.manifest import SUFFIXES
 
 CLASS_NAME = re.compile(r"\w[\w .-]*")  # a folder name, as scrape_images --class takes
 CLASS_NAME_LENGTH = 100

@@ -3,10 +3,10 @@ for each file saying where it came from and what its content hash is, to audit i
 again."""
 
 import csv
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+from mlcore.files import write_whole
 
 NAME = "manifest.csv"
 FIELDS = ("file", "label", "url", "query", "engine", "time", "width", "height", "bytes", "sha256")
@@ -61,17 +61,3 @@ def append(root, row):
         if new:
             writer.writeheader()
         writer.writerow(row)
-
-
-def write_whole(path, data):
-    """Write under a hidden temporary name in the same folder, then rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(staging, 0o644)
-        os.replace(staging, path)
-    except BaseException:
-        os.unlink(staging)
-        raise

@@ -5,12 +5,12 @@ the species in a link (after a sprite link without text). A regional form either
 species' number in a row of its own or continues that row under a rowspan.
 """
 
-import os
 import re
-import tempfile
 import unicodedata
 
 from bs4 import BeautifulSoup
+
+from mlcore.files import write_whole
 
 SPECIES_URL = (
     "https://bulbapedia.bulbagarden.net/wiki/List_of_Pok%C3%A9mon_by_National_Pok%C3%A9dex_number"
@@ -74,17 +74,4 @@ def clean(text):
 
 def write_names(names, path):
     """Write one name a line to path, UTF-8, replacing the file whole: never a half-written list."""
-    path = os.path.abspath(path)
-    directory, base = os.path.split(path)
-    os.makedirs(directory, exist_ok=True)
-    fd, staging = tempfile.mkstemp(prefix=f".{base}.", suffix=".new", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.writelines(f"{name}\n" for name in names)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(staging, 0o644)
-        os.replace(staging, path)
-    except BaseException:
-        os.unlink(staging)
-        raise
+    write_whole(path, "".join(f"{name}\n" for name in names).encode("utf-8"))

@@ -11,15 +11,17 @@ the page rather than at fixed positions, and say so when a page has none of them
 """
 
 import csv
+import io
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
+
+from mlcore.files import write_whole
 
 BASE_URL = "https://www.superherodb.com"
 LIST_PATH = "/characters/?page_nr={page}"
@@ -251,17 +253,7 @@ def write_tables(characters, heroes, powers_path, details_path):
 
 
 def write_csv(rows, path):
-    path = os.path.abspath(path)
-    directory, base = os.path.split(path)
-    os.makedirs(directory, exist_ok=True)
-    fd, staging = tempfile.mkstemp(prefix=f".{base}.", suffix=".new", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f, lineterminator="\n").writerows(rows)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(staging, 0o644)
-        os.replace(staging, path)
-    except BaseException:
-        os.unlink(staging)
-        raise
+    """Write rows as CSV to path, UTF-8, replacing the file whole."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    write_whole(path, text.getvalue().encode("utf-8"))

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
+from mlcore import files as written_files
 from mlcore.scraping import engines, manifest
 from mlcore.scraping.downloads import Throttle, fetch, run_until
 from mlcore.scraping.http import make_session
@@ -228,7 +229,7 @@ def test_interrupted_leaves_whole_files_and_goes_on_where_it_stopped(site, tmp_p
             raise KeyboardInterrupt
         replace(source, target)
 
-    monkeypatch.setattr(manifest.os, "replace", interrupt_the_second)
+    monkeypatch.setattr(written_files.os, "replace", interrupt_the_second)
     out = tmp_path / "heroes"
     report = scrape(out, "hero", "hulk", count=3)
     assert "Interrupted: saved 1 new images, 'hero' has 1." in report
@@ -237,7 +238,7 @@ def test_interrupted_leaves_whole_files_and_goes_on_where_it_stopped(site, tmp_p
     assert len(files) == 1 and files <= set(map(file_name, "efg"))
     assert len(manifest.read(out)) == 1
 
-    monkeypatch.setattr(manifest.os, "replace", replace)
+    monkeypatch.setattr(written_files.os, "replace", replace)
     assert "kept 2;" in scrape(out, "hero", "hulk", count=3)
     assert saved(out, "hero") == sorted(map(file_name, "efg"))
     assert sorted(row["url"].removeprefix(site.url) for row in manifest.read(out)) == [
