@@ -1,6 +1,7 @@
 """Time the pages that read the prediction history with 10k, 100k and 1M predictions.
 
     .venv/bin/python -m bench.history [--sizes 10000,100000,1000000] [--postgres] [--prune N]
+                                      [--rounds 10] [--round-seconds 3]
 
 Works on a scratch copy of the bootstrapped site (bench.classify.scratch_data): SQLite by
 default; with --postgres a throwaway PostgreSQL cluster (initdb and pg_ctl from PATH or
@@ -12,7 +13,12 @@ third changed, 0.5% reviewed with a true label, dates spread over a year), then 
 with gunicorn as shipped and times each page (median of --repeat after one warm-up) and
 `/api/classify` at concurrency 1 (p50 over --api-seconds). With --prune N it then deletes the
 oldest N rows with `prune_predictions --delete-rows-days` while a client classifies, and reports
-how long it took and the API's latencies meanwhile. Results go to bench/results/history_*.json.
+how long it took and the API's latencies meanwhile. Side by side (--rounds, 0 to skip): a frozen
+copy of the database at the first size is served beside the last size's site, and short bursts of
+`/api/classify` (--round-seconds each, concurrency 1) alternate between them, so the machine's drift
+touches both alike; both p50s and their ratio are reported. On the throwaway cluster, statements
+over SLOW_MS are logged and the slowest of the last size's pages are re-run under EXPLAIN ANALYZE
+into the results. Results go to bench/results/history_*.json.
 """
 
 import argparse
@@ -27,7 +33,7 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,6 +62,10 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+SLOW_MS = 50
+PG_LOG = None  # the throwaway cluster's log, while it runs
+
+
 def pg_bin(name):
     found = shutil.which(name) or f"/usr/local/bin/{name}"
     return found
@@ -77,6 +87,10 @@ def throwaway_postgres():
         stdout=subprocess.DEVNULL,
     )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c shared_buffers=256MB"
+    # Statements slower than SLOW_MS are logged, with their literal SQL (Django binds client-side)
+    options += f" -c log_min_duration_statement={SLOW_MS}"
+    global PG_LOG
+    PG_LOG = folder / "log"
     subprocess.run(
         [*as_user, pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
          str(folder / "log"), "start"],
@@ -86,6 +100,7 @@ def throwaway_postgres():
     try:
         yield f"postgres://bench@127.0.0.1:{port}/postgres"
     finally:
+        PG_LOG = None
         subprocess.run(
             [*as_user, pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
             stdout=subprocess.DEVNULL,
@@ -146,6 +161,15 @@ def copy_classifiers(source_db):
                 fields.pop(name, None)
             ModelVersion.objects.create(**fields)
     ImageClassifier.objects.update(created=datetime.datetime.now(datetime.UTC))
+    # Rows inserted with their ids leave the sequences at 1: move them past the copied ids.
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(
+            no_style(), [ImageClassifier, ModelVersion]
+        ):
+            cursor.execute(statement)
 
 
 def versions_to_seed():
@@ -395,6 +419,130 @@ def prune_while_serving(url, options, images, env):
     return result
 
 
+def log_offset():
+    return PG_LOG.stat().st_size if PG_LOG else 0
+
+
+def explain_slow(offset, most=6):
+    """The throwaway cluster's statements over SLOW_MS logged since offset (the page timings of
+    one size): the slowest few, each once, with its plan (EXPLAIN ANALYZE, BUFFERS), run again
+    here through this process's connection."""
+    if not PG_LOG:
+        return []
+    import re
+
+    from django.db import connection
+
+    with PG_LOG.open(errors="replace") as log:
+        log.seek(offset)
+        text = log.read()
+    slowest = {}
+    for match in re.finditer(r"duration: ([\d.]+) ms\s+statement: (SELECT .*)", text):
+        ms, statement = float(match[1]), match[2].strip()
+        slowest[statement] = max(ms, slowest.get(statement, 0))
+    found = []
+    for statement, ms in sorted(slowest.items(), key=lambda item: -item[1])[:most]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
+            plan = [row[0] for row in cursor.fetchall()]
+        found.append({"logged_ms": ms, "sql": statement, "plan": plan})
+        print(f"  slow statement, {ms:.0f} ms in the run: {statement[:300]}")
+        print("    " + "\n    ".join(plan[:12]))
+    connection.close()
+    return found
+
+
+@contextmanager
+def snapshot(env):
+    """A frozen copy of the scratch database as it is now, for a second site; yields its env.
+
+    SQLite: the file copied (sqlite3's backup) into a folder of its own, which is also the
+    second site's media folder. PostgreSQL: CREATE DATABASE ... TEMPLATE the run's database
+    (no one may be connected to it: call with the site stopped and Django's connection closed),
+    dropped afterwards.
+    """
+    from django.db import connection
+
+    connection.close()
+    if "DATABASE_URL" not in env:
+        import sqlite3
+
+        with tempfile.TemporaryDirectory(prefix="heroproject-bench-small-") as folder:
+            source = Path(env["HEROPROJECT_DATA_DIR"]) / "db.sqlite3"
+            with (
+                sqlite3.connect(source) as old,
+                sqlite3.connect(Path(folder) / "db.sqlite3") as new,
+            ):
+                old.backup(new)
+            yield {**env, "HEROPROJECT_DATA_DIR": folder}
+        return
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(env["DATABASE_URL"])
+    server = parts._replace(path="/postgres").geturl()
+    name = f"{parts.path.lstrip('/')}_small"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(parts.path.lstrip("/"))
+            )
+        )
+    try:
+        yield {**env, "DATABASE_URL": parts._replace(path=f"/{name}").geturl()}
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def side_by_side(big_url, small_env, options, images, small, big):
+    """Two sites up at once, the small database's and the big one's (same engine, same
+    gunicorn configuration): short bursts of /api/classify at concurrency 1, alternated
+    (ABBA order, so neither always goes first), so the machine's drift touches both alike."""
+    port = free_port()
+    site = start("heroproject.wsgi", port, small_env)
+    urls = {small: f"http://127.0.0.1:{port}/api/classify/charts", big: big_url}
+    latencies = {small: [], big: []}
+    rounds = []
+    try:
+        for url in urls.values():
+            drive(url, images, 1, 3)  # warm-up: both workers of each site load the model
+        for number in range(options.rounds):
+            order = [small, big] if number % 2 == 0 else [big, small]
+            medians = {}
+            for size in order:
+                batch, errors, _ = drive(urls[size], images, 1, options.round_seconds)
+                assert not errors, (size, errors)
+                latencies[size] += batch
+                medians[size] = round(statistics.median(batch) * 1000, 1)
+            rounds.append(medians)
+            print(f"  round {number + 1}: " + ", ".join(
+                f"{size:,} rows {medians[size]:.1f} ms" for size in (small, big)))  # fmt: skip
+    finally:
+        stop(site)
+    result = {"rounds": options.rounds, "round_seconds": options.round_seconds}
+    for size in (small, big):
+        ms = sorted(latency * 1000 for latency in latencies[size])
+        result[size] = {
+            "requests": len(ms),
+            "p50_ms": round(statistics.median(ms), 1),
+            "p95_ms": round(ms[int(len(ms) * 0.95)], 1),
+        }
+    result["p50_ratio"] = round(result[big]["p50_ms"] / result[small]["p50_ms"], 3)
+    result["round_p50_ms"] = rounds
+    result["rounds_big_slower"] = sum(r[big] > r[small] for r in rounds)
+    print(
+        f"side by side, /api/classify/charts p50 at concurrency 1: {small:,} rows "
+        f"{result[small]['p50_ms']} ms ({result[small]['requests']} requests), {big:,} rows "
+        f"{result[big]['p50_ms']} ms ({result[big]['requests']} requests), ratio "
+        f"{result['p50_ratio']}; the big site slower in {result['rounds_big_slower']} of "
+        f"{options.rounds} rounds"
+    )
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -404,11 +552,19 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--api-seconds", type=float, default=10)
     parser.add_argument("--prune", type=int, default=0, help="then prune this many rows")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="side by side: the first and the last size's sites up at once, this many rounds of "
+        "alternated API bursts (0: off)",
+    )
+    parser.add_argument("--round-seconds", type=float, default=3)
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",")]
     env = site_env()
     images = test_images()
-    with scratch_data() as data, database(options) as database_url:
+    with scratch_data() as data, database(options) as database_url, ExitStack() as small:
         env = {**env, **data}
         if database_url:
             env["DATABASE_URL"] = database_url
@@ -422,6 +578,7 @@ def main():
         seeder = Seeder(versions, activation, probabilities)
         report = {"database": vendor, "cpus": os.cpu_count(), "sizes": {}}
         print(f"database: {vendor}; {os.cpu_count()} cores")
+        # small: the first size's frozen copy, for the side-by-side API run
         for size in sizes:
             started = time.monotonic()
             seeder.add(size - seeder.total)
@@ -430,12 +587,24 @@ def main():
             sizes_info = row_size()
             connection.close()
             print(f"{size:,} predictions (seeded in {seeded:.0f} s): {sizes_info}")
+            if options.rounds and len(sizes) > 1 and size == sizes[0]:
+                small_env = small.enter_context(snapshot(env))
             port = free_port()
             site = start("heroproject.wsgi", port, env)
             try:
+                offset = log_offset()
                 pages = time_pages(f"http://127.0.0.1:{port}", options, images, size, versions)
                 report["sizes"][size] = {"seed_seconds": round(seeded, 1), **sizes_info,
                                          "pages_ms": pages}  # fmt: skip
+                if size == sizes[-1] and PG_LOG:
+                    report["sizes"][size]["slow_statements"] = explain_slow(offset)
+                if options.rounds and len(sizes) > 1 and size == sizes[-1]:
+                    print(f"side by side: {sizes[0]:,} and {size:,} rows, both sites up")
+                    report["side_by_side"] = side_by_side(
+                        f"http://127.0.0.1:{port}/api/classify/charts",
+                        small_env, options, images, sizes[0], size,
+                    )  # fmt: skip
+                    small.close()
                 if options.prune and size == sizes[-1]:
                     report["prune"] = prune_while_serving(
                         f"http://127.0.0.1:{port}", options, images, env
@@ -470,6 +639,14 @@ def print_table(report):
     for name, _ in PAGES:
         cells = [report["sizes"][s]["pages_ms"].get(name) for s in sizes]
         print(f"| {name} | " + " | ".join(f"{c:.0f} ms" if c else "-" for c in cells) + " |")
+    both = report.get("side_by_side")
+    if both:
+        small, big = sizes[0], sizes[-1]
+        print(
+            f"side by side ({both['rounds']} rounds of {both['round_seconds']} s): API p50 "
+            f"{both[small]['p50_ms']} ms at {small:,} rows, {both[big]['p50_ms']} ms at "
+            f"{big:,} rows, ratio {both['p50_ratio']}"
+        )
 
 
 if __name__ == "__main__":

@@ -153,10 +153,13 @@ class HistoryPaginator(Paginator):
     """Pages of a long history without counting it: the whole table's size is estimated (from
     PostgreSQL's statistics, or SQLite's id range) once it passes ESTIMATE_ABOVE rows, and a page
     reads its ids from an index first, then only its own rows (a deep page skips index entries,
-    not rows). Filtered lists are counted exactly: each filter has an index of its own."""
+    not rows). Filtered and searched lists are counted over their indexes up to COUNT_AT_MOST
+    rows ("more than 10,000"): a count never reads more of the table than that."""
 
     ESTIMATE_ABOVE = 50_000
+    COUNT_AT_MOST = 10_000
     estimated = False
+    capped = False
 
     @cached_property
     def count(self):
@@ -166,7 +169,11 @@ class HistoryPaginator(Paginator):
             if estimate > self.ESTIMATE_ABOVE:
                 self.estimated = True
                 return estimate
-        return queryset.count()
+        counted = queryset.order_by()[: self.COUNT_AT_MOST + 1].count()
+        if counted > self.COUNT_AT_MOST:
+            self.capped = True
+            return self.COUNT_AT_MOST
+        return counted
 
     @staticmethod
     def table_estimate(queryset):

@@ -229,3 +229,17 @@ def test_the_admin_searches_hashes_and_numbers_by_index(admin_client, shapes_cla
     Prediction.objects.filter(pk=target.pk).update(true_label="blue_triangle")
     html, _ = listing_queries(admin_client, f"{LIST}?q=blue_triangle")
     assert "1 prediction" in html
+
+
+def test_a_filtered_list_counts_no_further_than_its_cap(
+    admin_client, shapes_classifier, monkeypatch
+):
+    monkeypatch.setattr(classifier_admin.HistoryPaginator, "COUNT_AT_MOST", 20)
+    add_predictions(shapes_classifier.versions.get(), 25, label="red_circle")
+    html, _ = listing_queries(admin_client, f"{LIST}?q=red_circle")
+    assert "more than 20 predictions" in html
+    html, _ = listing_queries(admin_client, f"{LIST}?q=red_circle&p=2")
+    assert "more than 20 predictions" in html
+    add_predictions(shapes_classifier.versions.get(), 3, label="blue_triangle")
+    html, _ = listing_queries(admin_client, f"{LIST}?q=blue_triangle")
+    assert "3 predictions" in html and "more than" not in html
