@@ -1,13 +1,9 @@
 from django import template
 
+from heroproject.formatting import percent
+
 register = template.Library()
-
-
-@register.filter
-def percent(value):
-    """0.4137 -> "41%"; small values keep a decimal so they do not all read 0%."""
-    value = float(value) * 100
-    return f"{value:.0f}%" if value >= 9.5 or value == 0 else f"{value:.1f}%"
+register.filter("percent", percent)
 
 
 @register.filter

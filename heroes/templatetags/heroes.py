@@ -1,13 +1,9 @@
 from django import template
 
+from heroproject.formatting import percent
+
 register = template.Library()
-
-
-@register.filter
-def share(value):
-    """0.4137 -> "41%"; under 10% with a decimal, so small shares do not all read 0%."""
-    value = float(value) * 100
-    return f"{value:.0f}%" if value >= 9.5 or value == 0 else f"{value:.1f}%"
+register.filter("share", percent)
 
 
 @register.filter

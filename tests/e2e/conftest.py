@@ -114,6 +114,15 @@ class Browser:
                 )
 
 
+def make_staff(site, username, password):
+    """A superuser of the site, for a test to log in as; returns (username, password)."""
+    site.shell(
+        "from django.contrib.auth.models import User; "
+        f"User.objects.create_superuser({username!r}, '{username}@example.org', {password!r})"
+    )
+    return username, password
+
+
 @pytest.fixture(scope="session", autouse=True)
 def chromium():
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]

@@ -8,18 +8,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
+from tests.e2e.conftest import make_staff
+
 LABELS = ["blue_triangle", "green_square", "red_circle"]
 TRUE_LABEL = "green_square"
 
 
 @pytest.fixture(scope="module")
 def staff(site):
-    username, password = "staff", "e2e-staff-password"
-    site.shell(
-        "from django.contrib.auth.models import User; "
-        f"User.objects.create_superuser({username!r}, 'staff@example.org', {password!r})"
-    )
-    return username, password
+    return make_staff(site, "staff", "e2e-staff-password")
 
 
 def classify(site, image):

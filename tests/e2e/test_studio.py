@@ -15,6 +15,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
 from mlcore.scraping import hygiene
+from tests.e2e.conftest import make_staff
 from tests.pictures import draw_shapes
 
 SLUG, TITLE = "shapes-two", "Circles and squares"
@@ -48,12 +49,7 @@ return {
 
 @pytest.fixture(scope="module")
 def staff(site):
-    username, password = "studio-staff", "e2e-studio-password"
-    site.shell(
-        "from django.contrib.auth.models import User; "
-        f"User.objects.create_superuser({username!r}, 'studio@example.org', {password!r})"
-    )
-    return username, password
+    return make_staff(site, "studio-staff", "e2e-studio-password")
 
 
 @pytest.fixture(scope="module")
