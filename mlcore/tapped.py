@@ -1,0 +1,223 @@
+"""A chart classifier that reads features pooled at several depths of an EfficientNet-Lite.
+
+Charts are strokes, edges and textures more than objects, so besides the last feature map the
+head sees the output of each of the last five stages and the last block's expansion, each
+averaged over the image ("taps"). The backbone stays frozen: features are computed once per
+image (and cached by the caller), the head is a softmax layer on standardised features, and the
+served model folds the standardisation and a fitted temperature into that layer.
+"""
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+from keras import layers
+
+from mlcore import backbones, files, images
+from mlcore.efficientnet_lite import FEATURE_LAYER, stages
+
+LAST = "last"  # the last feature map alone: the shipped recipe before taps
+TAPS = "taps"  # the last map and six earlier points
+TAPPED_STAGES = 5  # the outputs of this many last stages
+HEAD_LEARNING_RATE = 1e-3
+DROPOUT = 0.2
+PATIENCE = 8
+MAX_EPOCHS = 100
+BATCH_SIZE = 64
+CACHE_BATCH = 256  # images decoded at once, and written to the cache after each
+
+
+@dataclass
+class Head:
+    """logits = features @ kernel + bias, on the raw (unstandardised) pooled features."""
+
+    kernel: np.ndarray  # (features, classes)
+    bias: np.ndarray  # (classes,)
+    temperature: float = 1.0
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        return features @ self.kernel + self.bias
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        return softmax(self.logits(features) / self.temperature)
+
+
+def tap_names(backbone: keras.Model) -> list[str]:
+    """The layers whose outputs are pooled, shallow to deep; the last is the last feature map."""
+    variant = int(backbone.name.removeprefix("efficientnet_lite"))
+    ends = np.cumsum([repeats for repeats, *_ in stages(variant)]) - 1
+    names = []
+    for block in ends[-TAPPED_STAGES:]:
+        added = f"block{block}_add"
+        has_add = any(layer.name == added for layer in backbone.layers)
+        names.append(added if has_add else f"block{block}_project_bn")
+    names.append(f"block{ends[-1]}_expand_activation")
+    return [*names, FEATURE_LAYER]
+
+
+def extractor(backbone_name: str, input_size: int | None = None) -> keras.Model:
+    """raw 0..255 RGB -> [every tap averaged, concatenated; the last feature map]."""
+    backbone = backbones.build(backbone_name, "imagenet", input_size)
+    pooled = [
+        layers.GlobalAveragePooling2D(name=f"pool_{name}")(backbone.get_layer(name).output)
+        for name in tap_names(backbone)
+    ]
+    joined = layers.Concatenate(name="taps")(pooled)
+    return keras.Model(backbone.input, [joined, backbone.output], name="tapped")
+
+
+def last_map_width(model: keras.Model) -> int:
+    return model.outputs[1].shape[-1]
+
+
+def cached_features(
+    model: keras.Model, paths: list, cache: Path, size: int, fit: str, report=None
+) -> np.ndarray:
+    """Pooled taps of image files, read from and added to an npz cache keyed by each file's
+    sha256 (the cache's name should say the backbone, size and fit)."""
+    known = {}
+    if cache.exists():
+        with np.load(cache) as stored:
+            known = dict(zip(stored["keys"].tolist(), stored["features"], strict=True))
+    keys = [images.sha256(Path(path).read_bytes()) for path in paths]
+    missing = sorted(
+        {key: path for key, path in zip(keys, paths, strict=True) if key not in known}.items()
+    )
+    for begin in range(0, len(missing), CACHE_BATCH):
+        chunk = missing[begin : begin + CACHE_BATCH]
+        pixels = np.stack([images.load_array(path, size, fit) for _, path in chunk])
+        for (key, _), row in zip(chunk, features(model, pixels), strict=True):
+            known[key] = row
+        if report:
+            report(begin + len(chunk), len(missing))
+    if missing:
+        out = io.BytesIO()
+        np.savez(out, keys=np.array(list(known)), features=np.stack(list(known.values())))
+        files.write_whole(cache, out.getvalue())
+    return np.stack([known[key] for key in keys])
+
+
+def features(model: keras.Model, pixels: np.ndarray, batch_size: int = 32) -> np.ndarray:
+    """Pooled taps of uint8 or float images (n, size, size, 3), batch by batch."""
+    return np.concatenate(
+        [
+            model.predict_on_batch(pixels[begin : begin + batch_size].astype(np.float32))[0]
+            for begin in range(0, len(pixels), batch_size)
+        ]
+    )
+
+
+def select(features: np.ndarray, recipe: str, last_width: int) -> np.ndarray:
+    """The columns a recipe's head reads: all taps, or the last feature map's alone."""
+    return features if recipe == TAPS else features[:, -last_width:]
+
+
+def fit_head(
+    x: np.ndarray,
+    y: np.ndarray,
+    classes: int,
+    val_x: np.ndarray,
+    val_y: np.ndarray,
+    weights: np.ndarray | None = None,
+    seed: int = 0,
+) -> Head:
+    """A softmax layer on standardised features with dropout, Adam and early stopping on the
+    validation loss; returned as one layer on the raw features."""
+    keras.utils.set_random_seed(seed)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    model = keras.Sequential(
+        [
+            keras.Input((x.shape[1],)),
+            layers.Dropout(DROPOUT, seed=seed),
+            layers.Dense(classes, name="logits"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(HEAD_LEARNING_RATE),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    model.fit(
+        ((x - mean) / scale).astype(np.float32),
+        y,
+        sample_weight=weights,
+        validation_data=(((val_x - mean) / scale).astype(np.float32), val_y),
+        batch_size=BATCH_SIZE,
+        epochs=MAX_EPOCHS,
+        callbacks=[keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)],
+        shuffle=True,
+        verbose=0,
+    )
+    kernel, bias = model.get_layer("logits").get_weights()
+    kernel = kernel / scale[:, None]
+    return Head(kernel.astype(np.float32), (bias - mean @ kernel).astype(np.float32))
+
+
+def balanced_weights(y: np.ndarray, real: np.ndarray, real_weight: float) -> np.ndarray:
+    """Sample weights: a real chart counts real_weight times a drawn one, and every class
+    weighs the same in all (the weights average 1)."""
+    weights = np.where(real, real_weight, 1.0)
+    totals = np.bincount(y, weights=weights)
+    present = totals > 0
+    weights = weights / totals[y] * totals[present].mean()
+    return weights / weights.mean()
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """The temperature that minimises the negative log-likelihood of held-out predictions
+    (a golden-section search over log T in [-3, 3])."""
+
+    def nll(log_t):
+        probabilities = softmax(logits / np.exp(log_t))
+        return -np.log(probabilities[np.arange(len(y)), y] + 1e-12).mean()
+
+    low, high = -3.0, 3.0
+    ratio = (np.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = high - ratio * (high - low), low + ratio * (high - low)
+        if nll(a) < nll(b):
+            high = b
+        else:
+            low = a
+    return float(np.exp((low + high) / 2))
+
+
+def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> list[dict]:
+    """Per equal-width band of top probability: its range, count, mean confidence, accuracy."""
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    rows = []
+    for index in range(bins):
+        members = which == index
+        if members.any():
+            rows.append(
+                {
+                    "low": round(float(edges[index]), 2),
+                    "high": round(float(edges[index + 1]), 2),
+                    "count": int(members.sum()),
+                    "confidence": round(float(confidence[members].mean()), 4),
+                    "accuracy": round(float(correct[members].mean()), 4),
+                }
+            )
+    return rows
+
+
+def classifier(tapped: keras.Model, head: Head) -> keras.Model:
+    """The served model: raw image -> [probabilities, last feature map], the head (on every
+    tap) with its temperature folded into one softmax layer."""
+    pooled, feature_map = tapped.outputs
+    dense = layers.Dense(head.kernel.shape[1], activation="softmax", name="head")
+    probabilities = dense(pooled)
+    dense.set_weights([head.kernel / head.temperature, head.bias / head.temperature])
+    return keras.Model(tapped.input, [probabilities, feature_map], name="chart_classifier")
+
+
+def activation_kernel(head: Head, last_width: int) -> np.ndarray:
+    """The head's weights on the last feature map's channels: its class activation map."""
+    return head.kernel[-last_width:] / head.temperature
