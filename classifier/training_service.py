@@ -7,6 +7,7 @@ from functools import partial
 
 from heroproject import versions
 from mlcore import classifier_store, crossval, datasets, training
+from mlcore.charts import real
 from mlcore.progress import ignore
 
 from .models import ImageClassifier, ModelVersion
@@ -24,15 +25,29 @@ def classifier_for(slug, title=""):
 
 
 def train_version(
-    slug, data_dir, title="", activate=True, scan=None, cv=0, progress=ignore, **options
+    slug,
+    data_dir,
+    title="",
+    activate=True,
+    scan=None,
+    cv=0,
+    real_charts=None,
+    progress=ignore,
+    **options,
 ):
-    """Scan data_dir (scan: datasets.scan's options), cross-validate over cv folds when cv is
-    set, train (options: mlcore.training.train's), and record the version (heroproject.versions),
-    active unless activate is False. progress gets mlcore.progress's events."""
+    """Scan data_dir (scan: datasets.scan's options), add the real charts of the real_charts
+    folder (mlcore.charts.real, read for the dataset's classes) to its train split,
+    cross-validate over cv folds when cv is set, train (options: mlcore.training.train's), and
+    record the version (heroproject.versions), active unless activate is False. progress gets
+    mlcore.progress's events."""
     scan = scan or {}
     dataset = datasets.scan(
         data_dir, progress=lambda done, total: progress("scan", done, total), **scan
     )
+    if real_charts:
+        found = real.read(real_charts, dataset.labels)
+        dataset.report.warnings.extend(f"Skipped {line}" for line in found.skipped)
+        dataset = real.add_to_training(dataset, found)
     cross_validation = {}
     if cv:
         cross_validation = crossval.cross_validate(

@@ -295,4 +295,5 @@ def small_class_warnings(counts: dict[str, dict[str, int]]) -> list[str]:
 
 
 def relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
+    """path from root; whole when it lies elsewhere (real charts added to a dataset)."""
+    return (path.relative_to(root) if path.is_relative_to(root) else path).as_posix()

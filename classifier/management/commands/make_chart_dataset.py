@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from mlcore.charts import engines
+from mlcore.charts import CHART_CLASSES, engines, real
 from mlcore.charts.dataset import draw_charts, plan_charts
 
 
@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("out", help="folder to write the class folders into")
-        parser.add_argument("--per-class", type=int, default=80, help="charts per class")
+        parser.add_argument(
+            "--per-class", type=int, default=80, help="charts drawn per class (0: none)"
+        )
         parser.add_argument("--seed", type=int, default=0, help="same seed, same files")
         parser.add_argument("--size", type=int, default=320, help="longest side in pixels")
         parser.add_argument("--workers", type=int, default=2, help="processes drawing charts")
@@ -21,10 +23,20 @@ class Command(BaseCommand):
             default=",".join(engines.TRAINING),
             help=f"comma-separated, of {', '.join(engines.ENGINES)} (default: the training ones)",
         )
+        parser.add_argument(
+            "--real-charts",
+            metavar="DIR",
+            help="also copy the real charts of DIR (labels.csv with file and label, or one "
+            "sub-folder per class) into OUT",
+        )
 
     def handle(self, *args, **options):
-        if options["per_class"] < 1 or options["size"] < 32 or options["workers"] < 1:
-            raise CommandError("--per-class and --workers must be at least 1, --size at least 32.")
+        if options["per_class"] < 0 or options["size"] < 32 or options["workers"] < 1:
+            raise CommandError("--per-class must be at least 0, --workers 1, --size 32.")
+        if options["real_charts"]:
+            self.copy_real(options["real_charts"], options["out"])
+        if not options["per_class"]:
+            return
         names = [name.strip() for name in options["engines"].split(",") if name.strip()]
         unknown = sorted(set(names) - set(engines.ENGINES))
         if unknown or not names:
@@ -50,4 +62,16 @@ class Command(BaseCommand):
                 f"in {elapsed:.1f} s ({sum(counts.values()) / elapsed:.1f} charts/s); "
                 f"by engine: {engines_used}."
             )
+        )
+
+    def copy_real(self, folder, out):
+        try:
+            found = real.read(folder, CHART_CLASSES)
+        except real.RealChartsError as error:
+            raise CommandError(str(error)) from None
+        for line in found.skipped:
+            self.stdout.write(self.style.WARNING(f"Skipped {line}"))
+        counts = real.copy_into(found, out)
+        self.stdout.write(
+            f"Copied {sum(counts.values())} real charts in {len(counts)} classes to {out}."
         )

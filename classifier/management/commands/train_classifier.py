@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from classifier.reporting import write_cross_validation, write_metrics
 from classifier.training_service import train_version
 from mlcore import backbones, crossval, datasets, training
+from mlcore.charts import real
 from mlcore.progress import ProgressBars
 
 
@@ -30,6 +31,13 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="the classifier's short name, e.g. superheroes")
         parser.add_argument("--data", required=True, type=Path, help="the image folder")
         parser.add_argument("--title", default="", help="the name visitors see")
+        parser.add_argument(
+            "--real-charts",
+            type=Path,
+            metavar="DIR",
+            help="more training images: a folder with labels.csv (file, label) or one "
+            "sub-folder per class",
+        )
         parser.add_argument(
             "--backbone", default=backbones.DEFAULT, choices=list(backbones.BACKBONES)
         )
@@ -89,6 +97,7 @@ class Command(BaseCommand):
                     "test_fraction": fractions[1],
                 },
                 cv=options["cv"],
+                real_charts=options["real_charts"],
                 progress=bars,
                 backbone=options["backbone"],
                 weights=weights,
@@ -105,6 +114,7 @@ class Command(BaseCommand):
             backbones.BackboneError,
             training.TrainingError,
             crossval.CrossValidationError,
+            real.RealChartsError,
         ) as error:
             raise CommandError(str(error)) from None
         finally:

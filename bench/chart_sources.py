@@ -1,0 +1,329 @@
+"""Leave one source out: the chart classifier measured on real charts from publishers and tools
+it never trained on.
+
+    .venv/bin/python -m bench.chart_sources [--real ../shared/data/charts_real]
+                                            [--per-class 20] [--recipe NAME ...] [--json FILE]
+    .venv/bin/python -m bench.chart_sources --show FILE
+
+For every `source` of the real charts' labels.csv, a head is trained on the drawn charts
+(--per-class per class and engine, drawn once into data/bench/chart_engines and reused) and the
+real charts of every other source, and tested on the one left out; the four ChartQA publishers
+are also held out together (they share a collection). Then the model as shipped: trained on the
+drawn charts and the redistributable real ones, tested on the rest. Backbone features (the
+pooled taps of mlcore.tapped, EfficientNet-Lite1 at 240 px, stretched) are computed once per
+image and cached in data/bench/features/, so every recipe is compared on the same features in
+one run. Printed per recipe: a row per source (n, accuracy, worst classes), the image-weighted
+mean, the worst source, per-class recall and precision, macro F1, the calibration error before
+and after a temperature fitted on the left-out predictions, and the shipped model's figures.
+"""
+
+import argparse
+import csv
+import json
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.chart_engines import draw
+from mlcore import evaluation
+from mlcore.charts import CHART_CLASSES
+
+BACKBONE, SIZE, FIT = "efficientnet_lite1", 240, "stretch"
+SYNTHETIC = Path("data/bench/chart_engines")
+CACHE = Path(f"data/bench/features/{BACKBONE}-{SIZE}-{FIT}.npz")
+CHARTQA = "chartqa"  # the prefix of the four ChartQA publishers' sources
+VAL_FRACTION = 0.15
+MIN_SOURCE = 30  # sources of at least this many charts are held to the goal
+# name -> (features read, drawn charts per class and engine or 0, weight of a real chart)
+RECIPES = {
+    "synthetic only, last layer": ("last", None, 0.0),
+    "last layer": ("last", None, 1.0),
+    "taps": ("taps", None, 1.0),
+    "taps, real x3": ("taps", None, 3.0),
+    "taps, real only": ("taps", 0, 1.0),
+    "taps, 10 drawn per class and engine": ("taps", 10, 1.0),
+    "taps, 5 drawn per class and engine": ("taps", 5, 1.0),
+}
+DEFAULT_RECIPES = list(RECIPES)
+
+
+@dataclass
+class Charts:
+    paths: list[Path]
+    y: np.ndarray  # class index
+    source: np.ndarray  # "synthetic" or the real chart's source
+    redistributable: np.ndarray  # bool; drawn charts count as redistributable
+    index: np.ndarray  # a drawn chart's number within its class and engine; -1 for real ones
+
+
+def read_real(folder: Path) -> list[tuple[Path, str, str, bool]]:
+    with open(folder / "labels.csv", newline="", encoding="utf-8") as file:
+        return [
+            (folder / row["file"], row["label"], row["source"], row["redistributable"] == "yes")
+            for row in csv.DictReader(file)
+        ]
+
+
+def collect(real_folder: Path, per_class: int) -> Charts:
+    rows = []
+    for path in sorted(SYNTHETIC.glob("*/*")):
+        if path.parent.name in CHART_CLASSES and path.suffix in (".png", ".jpg"):
+            index = int(path.stem.rsplit("-", 1)[1])
+            if index < per_class:
+                rows.append((path, path.parent.name, "synthetic", True, index))
+    rows += [
+        (path, label, source, free, -1) for path, label, source, free in read_real(real_folder)
+    ]
+    paths, labels, sources, free, index = zip(*rows, strict=True)
+    return Charts(
+        list(paths),
+        np.array([CHART_CLASSES.index(label) for label in labels]),
+        np.array(sources),
+        np.array(free),
+        np.array(index),
+    )
+
+
+def split_val(train: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """train's rows split into fit and validation rows, stratified by class."""
+    rng = np.random.default_rng(seed)
+    val = []
+    for label in np.unique(y[train]):
+        members = rng.permutation(train[y[train] == label])
+        val += members[: round(len(members) * VAL_FRACTION)].tolist()
+    val = np.array(sorted(val), dtype=np.int64)
+    return np.setdiff1d(train, val), val
+
+
+def run_fold(features, charts: Charts, train, test, recipe) -> np.ndarray:
+    """Logits of the test rows from a head trained on the train rows."""
+    from mlcore import tapped
+
+    fit_rows, val_rows = split_val(train, charts.y, seed=0)
+    real = charts.source != "synthetic"
+    weights = tapped.balanced_weights(charts.y[fit_rows], real[fit_rows], recipe[2])
+    head = tapped.fit_head(
+        features[fit_rows],
+        charts.y[fit_rows],
+        len(CHART_CLASSES),
+        features[val_rows],
+        charts.y[val_rows],
+        weights,
+    )
+    return head.logits(features[test])
+
+
+def recipe_rows(charts: Charts, per_class: int, recipe) -> np.ndarray:
+    """The rows a recipe may train on: its drawn charts and every real one."""
+    drawn = per_class if recipe[1] is None else recipe[1]
+    synthetic = charts.source == "synthetic"
+    keep = ~synthetic | (charts.index < drawn)
+    if recipe[2] == 0.0:
+        keep &= synthetic
+    return np.flatnonzero(keep)
+
+
+def leave_sources_out(features, charts: Charts, per_class: int, recipe) -> dict:
+    allowed = recipe_rows(charts, per_class, recipe)
+    sources = sorted(set(charts.source) - {"synthetic"})
+    folds = {source: charts.source == source for source in sources}
+    folds[f"{CHARTQA} (all four)"] = np.char.startswith(charts.source.astype(str), CHARTQA)
+    results = {}
+    for name, held in folds.items():
+        started = time.perf_counter()
+        test = np.flatnonzero(held)
+        train = np.setdiff1d(allowed, test)
+        logits = run_fold(features, charts, train, test, recipe)
+        results[name] = {
+            "rows": test.tolist(),
+            "logits": logits.round(4).tolist(),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        accuracy = (logits.argmax(axis=1) == charts.y[test]).mean()
+        print(f"  left out {name}: {accuracy:.3f} ({len(test)})", flush=True)
+    shipped_train = np.intersect1d(allowed, np.flatnonzero(charts.redistributable))
+    shipped_test = np.flatnonzero(~charts.redistributable)
+    results["shipped"] = {
+        "rows": shipped_test.tolist(),
+        "logits": run_fold(features, charts, shipped_train, shipped_test, recipe).round(4).tolist(),
+    }
+    return results
+
+
+def summarise(charts: Charts, results: dict) -> dict:
+    """Every printed figure of one recipe, from its stored logits."""
+    from mlcore import tapped
+
+    single = [name for name in results if name != "shipped" and "(" not in name]
+    rows = np.concatenate([results[name]["rows"] for name in single])
+    logits = np.concatenate([results[name]["logits"] for name in single])
+    y = charts.y[rows]
+    pooled = evaluation.evaluate(y, tapped.softmax(logits), CHART_CLASSES)
+    temperature = tapped.fit_temperature(logits, y)
+    calibrated = tapped.softmax(logits / temperature)
+    shipped = results["shipped"]
+    per_source = {}
+    for name, fold in results.items():
+        if name != "shipped":
+            probabilities = tapped.softmax(np.array(fold["logits"]))
+            per_source[name] = evaluation.evaluate(
+                charts.y[fold["rows"]], probabilities, CHART_CLASSES
+            )
+    return {
+        "sources": per_source,
+        "pooled": pooled,
+        "temperature": temperature,
+        "ece_calibrated": evaluation.expected_calibration_error(
+            calibrated.max(axis=1), calibrated.argmax(axis=1) == y
+        ),
+        "reliability": tapped.reliability(calibrated.max(axis=1), calibrated.argmax(axis=1) == y),
+        "shipped": evaluation.evaluate(
+            charts.y[shipped["rows"]],
+            tapped.softmax(np.array(shipped["logits"]) / temperature),
+            CHART_CLASSES,
+        ),
+    }
+
+
+def worst_classes(metrics: dict, count: int = 3) -> str:
+    rows = sorted(metrics["classes"], key=lambda row: (row["recall"], -row["support"]))[:count]
+    return ", ".join(f"{row['label']} {row['recall']:.2f} ({row['support']})" for row in rows)
+
+
+def print_recipe(name: str, summary: dict) -> None:
+    sources = summary["sources"]
+    single = {key: value for key, value in sources.items() if "(" not in key}
+    print(f"\n### {name}\n")
+    print("| left-out source | charts | accuracy | worst recalled classes (charts) |")
+    print("|---|---|---|---|")
+    for source, metrics in sorted(sources.items(), key=lambda item: -item[1]["count"]):
+        print(
+            f"| {source} | {metrics['count']} | {metrics['accuracy']:.3f} | "
+            f"{worst_classes(metrics)} |"
+        )
+    pooled = summary["pooled"]
+    large = {key: value for key, value in single.items() if value["count"] >= MIN_SOURCE}
+    worst = min(single, key=lambda key: single[key]["accuracy"])
+    worst_large = min(large, key=lambda key: large[key]["accuracy"])
+    print(
+        f"\nImage-weighted mean {pooled['accuracy']:.3f} over {pooled['count']} charts; "
+        f"mean over sources {statistics.fmean(m['accuracy'] for m in single.values()):.3f}; "
+        f"worst source {worst} {single[worst]['accuracy']:.3f}; worst of {MIN_SOURCE} or more "
+        f"{worst_large} {large[worst_large]['accuracy']:.3f}; top-3 {pooled['top3_accuracy']:.3f}; "
+        f"macro F1 {pooled['macro_f1']:.3f}; calibration error {pooled['ece']:.3f}, "
+        f"{summary['ece_calibrated']:.3f} at temperature {summary['temperature']:.2f}."
+    )
+    print("\n| class | charts | recall | precision |\n|---|---|---|---|")
+    for row in pooled["classes"]:
+        print(
+            f"| {row['label']} | {row['support']} | {row['recall']:.2f} | {row['precision']:.2f} |"
+        )
+    shipped = summary["shipped"]
+    print(
+        f"\nShipped (drawn + redistributable real), on the {shipped['count']} others: "
+        f"{shipped['accuracy']:.3f}, macro F1 {shipped['macro_f1']:.3f}, "
+        f"calibration error {shipped['ece']:.3f}; worst {worst_classes(shipped)}"
+    )
+
+
+def print_summary(summaries: dict) -> None:
+    names = sorted(next(iter(summaries.values()))["sources"], key=str)
+    print(
+        "\n| recipe | image-weighted | worst source | shipped on the others | " + " | ".join(names)
+    )
+    print("|---|---|---|---|" + "---|" * len(names))
+    for recipe, summary in summaries.items():
+        single = {k: v["accuracy"] for k, v in summary["sources"].items() if "(" not in k}
+        worst = min(single, key=single.get)
+        cells = " | ".join(f"{summary['sources'][name]['accuracy']:.3f}" for name in names)
+        print(
+            f"| {recipe} | {summary['pooled']['accuracy']:.3f} | {single[worst]:.3f} ({worst}) | "
+            f"{summary['shipped']['accuracy']:.3f} | {cells} |"
+        )
+
+
+def print_paired(charts: Charts, results: dict, base: str) -> None:
+    """Each recipe against base on the same left-out charts: fixed, broken, and a 95% interval
+    of the accuracy difference (paired bootstrap over charts)."""
+    rng = np.random.default_rng(0)
+
+    def correct(recipe):
+        names = [n for n in results[recipe] if n != "shipped" and "(" not in n]
+        rows = np.concatenate([results[recipe][n]["rows"] for n in names])
+        logits = np.concatenate([results[recipe][n]["logits"] for n in names])
+        order = np.argsort(rows)
+        return (logits.argmax(axis=1) == charts.y[rows])[order]
+
+    reference = correct(base)
+    print(f"\n| recipe against {base} | fixed | broken | difference (95% interval) |")
+    print("|---|---|---|---|")
+    for recipe in results:
+        if recipe != base:
+            other = correct(recipe)
+            draws = rng.integers(0, len(other), (2000, len(other)))
+            differences = (other[draws].astype(float) - reference[draws]).mean(axis=1)
+            low, high = np.percentile(differences, [2.5, 97.5])
+            print(
+                f"| {recipe} | {int((other & ~reference).sum())} | "
+                f"{int((~other & reference).sum())} | {(other.mean() - reference.mean()):+.3f} "
+                f"({low:+.3f} to {high:+.3f}) |"
+            )
+
+
+def show(charts: Charts, results: dict) -> None:
+    summaries = {name: summarise(charts, rows) for name, rows in results.items()}
+    for name, summary in summaries.items():
+        print_recipe(name, summary)
+    print_summary(summaries)
+    print_paired(charts, results, next(iter(results)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real", type=Path, default=Path("../shared/data/charts_real"))
+    parser.add_argument("--per-class", type=int, default=20, help="drawn per class and engine")
+    parser.add_argument("--recipe", action="append", choices=list(RECIPES))
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--show", type=Path, metavar="JSON", help="the tables of an earlier run")
+    options = parser.parse_args()
+    if not (options.real / "labels.csv").exists():
+        parser.error(f"No labels.csv in {options.real}: the real charts are needed.")
+    if options.show:
+        saved = json.loads(options.show.read_text(encoding="utf-8"))
+        show(collect(options.real, saved["per_class"]), saved["results"])
+        return
+    draw(SYNTHETIC, options.per_class)
+    charts = collect(options.real, options.per_class)
+    print(f"{len(charts.paths)} charts, {int((charts.source != 'synthetic').sum())} real")
+
+    from mlcore import tapped
+
+    started = time.perf_counter()
+    model = tapped.extractor(BACKBONE, SIZE)
+    features = tapped.cached_features(
+        model,
+        charts.paths,
+        CACHE,
+        SIZE,
+        FIT,
+        lambda done, total: print(f"  features {done}/{total}", flush=True),
+    )
+    print(f"features in {time.perf_counter() - started:.0f} s", flush=True)
+    last = tapped.select(features, tapped.LAST, tapped.last_map_width(model))
+    results = {}
+    for name in options.recipe or DEFAULT_RECIPES:
+        print(f"{name}:", flush=True)
+        recipe = RECIPES[name]
+        chosen = features if recipe[0] == tapped.TAPS else last
+        results[name] = leave_sources_out(chosen, charts, options.per_class, recipe)
+        if options.json:
+            saved = {"per_class": options.per_class, "results": results}
+            options.json.write_text(json.dumps(saved) + "\n", encoding="utf-8")
+    show(charts, results)
+
+
+if __name__ == "__main__":
+    main()
