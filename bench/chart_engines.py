@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from mlcore import datasets
-from mlcore.charts import TRAINING_RECIPE, engines
-from mlcore.charts.dataset import draw_charts, engine_of, plan_charts
+from mlcore.charts import TRAINING_RECIPE
+from mlcore.charts.dataset import draw_each_engine, engine_of
 
 LITE0_HEAD = {
     "backbone": "efficientnet_lite0",
@@ -47,25 +47,6 @@ RECIPES = {
 }
 BANDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)  # lower edges of the top-probability bands
 VAL_FRACTION = 0.15
-
-
-def draw(folder: Path, per_class: int) -> None:
-    for name in engines.TRAINING:
-        plan = plan_charts(folder, per_class, seed=0, size=320, engine_names=[name])
-        for line in plan.skipped:
-            print(f"Skipping engine {line}", flush=True)
-        todo = [job for job in plan.jobs if not any(folder.glob(chart_file_glob(job)))]
-        if todo:
-            started = time.perf_counter()
-            plan.jobs = todo
-            draw_charts(plan)
-            seconds = time.perf_counter() - started
-            print(f"{name}: drew {len(todo)} charts, {seconds / len(todo):.2f} s each", flush=True)
-
-
-def chart_file_glob(job) -> str:
-    _, seed, chart, engine, index, _ = job
-    return f"{chart}/{chart}-{engine}-{seed}-{index:05d}.*"
 
 
 def first_charts(dataset, per_class: int):
@@ -187,7 +168,7 @@ def main():
             results.update(json.loads(path.read_text(encoding="utf-8")))
         print_tables(results)
         return
-    draw(options.data, options.per_class)
+    draw_each_engine(options.data, options.per_class)
     dataset = first_charts(datasets.scan(options.data), options.per_class)
     images = sum(len(samples) for samples in dataset.splits.values())
     print(f"{options.data}: {images} charts, {len(dataset.labels)} classes", flush=True)

@@ -11,7 +11,7 @@ real charts of every other source, and tested on the one left out; the four Char
 are also held out together (they share a collection). Then the model as shipped: trained on the
 drawn charts and the redistributable real ones, tested on the rest. Backbone features (the
 pooled taps of mlcore.tapped, EfficientNet-Lite1 at 240 px, stretched) are computed once per
-image and cached in data/bench/features/, so every recipe is compared on the same features in
+image and cached in data/features/, so every recipe is compared on the same features in
 one run. Printed per recipe: a row per source (n, accuracy, worst classes), the image-weighted
 mean, the worst source, per-class recall and precision, macro F1, the calibration error before
 and after a temperature fitted on the left-out predictions, and the shipped model's figures.
@@ -27,15 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.chart_engines import draw
 from mlcore import evaluation
 from mlcore.charts import CHART_CLASSES
+from mlcore.charts.dataset import draw_each_engine
 
 BACKBONE, SIZE, FIT = "efficientnet_lite1", 240, "stretch"
 SYNTHETIC = Path("data/bench/chart_engines")
-CACHE = Path(f"data/bench/features/{BACKBONE}-{SIZE}-{FIT}.npz")
+CACHE = Path("data/features")  # shared with manage.py build_chart_head
 CHARTQA = "chartqa"  # the prefix of the four ChartQA publishers' sources
-VAL_FRACTION = 0.15
 MIN_SOURCE = 30  # sources of at least this many charts are held to the goal
 # name -> (features read, drawn charts per class and engine or 0, weight of a real chart)
 RECIPES = {
@@ -87,35 +86,6 @@ def collect(real_folder: Path, per_class: int) -> Charts:
     )
 
 
-def split_val(train: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """train's rows split into fit and validation rows, stratified by class."""
-    rng = np.random.default_rng(seed)
-    val = []
-    for label in np.unique(y[train]):
-        members = rng.permutation(train[y[train] == label])
-        val += members[: round(len(members) * VAL_FRACTION)].tolist()
-    val = np.array(sorted(val), dtype=np.int64)
-    return np.setdiff1d(train, val), val
-
-
-def run_fold(features, charts: Charts, train, test, recipe) -> np.ndarray:
-    """Logits of the test rows from a head trained on the train rows."""
-    from mlcore import tapped
-
-    fit_rows, val_rows = split_val(train, charts.y, seed=0)
-    real = charts.source != "synthetic"
-    weights = tapped.balanced_weights(charts.y[fit_rows], real[fit_rows], recipe[2])
-    head = tapped.fit_head(
-        features[fit_rows],
-        charts.y[fit_rows],
-        len(CHART_CLASSES),
-        features[val_rows],
-        charts.y[val_rows],
-        weights,
-    )
-    return head.logits(features[test])
-
-
 def recipe_rows(charts: Charts, per_class: int, recipe) -> np.ndarray:
     """The rows a recipe may train on: its drawn charts and every real one."""
     drawn = per_class if recipe[1] is None else recipe[1]
@@ -127,30 +97,31 @@ def recipe_rows(charts: Charts, per_class: int, recipe) -> np.ndarray:
 
 
 def leave_sources_out(features, charts: Charts, per_class: int, recipe) -> dict:
+    from mlcore import tapped
+
     allowed = recipe_rows(charts, per_class, recipe)
+    real = charts.source != "synthetic"
     sources = sorted(set(charts.source) - {"synthetic"})
-    folds = {source: charts.source == source for source in sources}
-    folds[f"{CHARTQA} (all four)"] = np.char.startswith(charts.source.astype(str), CHARTQA)
-    results = {}
-    for name, held in folds.items():
-        started = time.perf_counter()
-        test = np.flatnonzero(held)
-        train = np.setdiff1d(allowed, test)
-        logits = run_fold(features, charts, train, test, recipe)
-        results[name] = {
-            "rows": test.tolist(),
-            "logits": logits.round(4).tolist(),
-            "seconds": round(time.perf_counter() - started, 1),
-        }
-        accuracy = (logits.argmax(axis=1) == charts.y[test]).mean()
-        print(f"  left out {name}: {accuracy:.3f} ({len(test)})", flush=True)
+    groups = {source: charts.source == source for source in sources}
+    groups[f"{CHARTQA} (all four)"] = np.char.startswith(charts.source.astype(str), CHARTQA)
+
+    def report(name, fold):
+        accuracy = (fold["logits"].argmax(axis=1) == charts.y[fold["rows"]]).mean()
+        print(f"  left out {name}: {accuracy:.3f} ({len(fold['rows'])})", flush=True)
+
+    results = tapped.leave_groups_out(
+        features, charts.y, real, groups, allowed, recipe[2], len(CHART_CLASSES), report
+    )
     shipped_train = np.intersect1d(allowed, np.flatnonzero(charts.redistributable))
     shipped_test = np.flatnonzero(~charts.redistributable)
-    results["shipped"] = {
-        "rows": shipped_test.tolist(),
-        "logits": run_fold(features, charts, shipped_train, shipped_test, recipe).round(4).tolist(),
+    head, _ = tapped.train_head(
+        features, charts.y, real, shipped_train, recipe[2], len(CHART_CLASSES)
+    )
+    results["shipped"] = {"rows": shipped_test, "logits": head.logits(features[shipped_test])}
+    return {
+        name: {"rows": fold["rows"].tolist(), "logits": fold["logits"].round(4).tolist()}
+        for name, fold in results.items()
     }
-    return results
 
 
 def summarise(charts: Charts, results: dict) -> dict:
@@ -295,7 +266,7 @@ def main():
         saved = json.loads(options.show.read_text(encoding="utf-8"))
         show(collect(options.real, saved["per_class"]), saved["results"])
         return
-    draw(SYNTHETIC, options.per_class)
+    draw_each_engine(SYNTHETIC, options.per_class)
     charts = collect(options.real, options.per_class)
     print(f"{len(charts.paths)} charts, {int((charts.source != 'synthetic').sum())} real")
 
@@ -306,7 +277,7 @@ def main():
     features = tapped.cached_features(
         model,
         charts.paths,
-        CACHE,
+        CACHE / tapped.cache_name(BACKBONE, SIZE, FIT),
         SIZE,
         FIT,
         lambda done, total: print(f"  features {done}/{total}", flush=True),

@@ -58,6 +58,12 @@ def train_version(
             **options,
         )
     result = training.train(dataset, progress=progress, **options)
+    return record(slug, title, result, activate, cross_validation)
+
+
+def record(slug, title, result, activate, cross_validation=None):
+    """Record a training result (mlcore.training.TrainingResult) as the classifier's next
+    version, with its files (heroproject.versions)."""
     return versions.record(
         ModelVersion,
         f"classifiers/{slug}",
@@ -68,7 +74,7 @@ def train_version(
         input_size=result.input_size,
         labels=result.labels,
         metrics=result.metrics,
-        cross_validation=cross_validation,
-        dataset_summary=dataset.summary(),
+        cross_validation=cross_validation or {},
+        dataset_summary=result.dataset.summary(),
         training_seconds=result.seconds,
     )

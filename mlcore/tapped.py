@@ -8,6 +8,7 @@ served model folds the standardisation and a fitted temperature into that layer.
 """
 
 import io
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ DROPOUT = 0.2
 PATIENCE = 8
 MAX_EPOCHS = 100
 BATCH_SIZE = 64
+VAL_FRACTION = 0.15
 CACHE_BATCH = 256  # images decoded at once, and written to the cache after each
 
 
@@ -72,11 +74,15 @@ def last_map_width(model: keras.Model) -> int:
     return model.outputs[1].shape[-1]
 
 
+def cache_name(backbone: str, size: int, fit: str) -> str:
+    return f"taps-{backbone}-{size}-{fit}.npz"
+
+
 def cached_features(
     model: keras.Model, paths: list, cache: Path, size: int, fit: str, report=None
 ) -> np.ndarray:
     """Pooled taps of image files, read from and added to an npz cache keyed by each file's
-    sha256 (the cache's name should say the backbone, size and fit)."""
+    sha256 (named by cache_name for the backbone, size and fit)."""
     known = {}
     if cache.exists():
         with np.load(cache) as stored:
@@ -90,12 +96,11 @@ def cached_features(
         pixels = np.stack([images.load_array(path, size, fit) for _, path in chunk])
         for (key, _), row in zip(chunk, features(model, pixels), strict=True):
             known[key] = row
-        if report:
-            report(begin + len(chunk), len(missing))
-    if missing:
         out = io.BytesIO()
         np.savez(out, keys=np.array(list(known)), features=np.stack(list(known.values())))
         files.write_whole(cache, out.getvalue())
+        if report:
+            report(begin + len(chunk), len(missing))
     return np.stack([known[key] for key in keys])
 
 
@@ -122,9 +127,9 @@ def fit_head(
     val_y: np.ndarray,
     weights: np.ndarray | None = None,
     seed: int = 0,
-) -> Head:
+) -> tuple[Head, dict]:
     """A softmax layer on standardised features with dropout, Adam and early stopping on the
-    validation loss; returned as one layer on the raw features."""
+    validation loss; returned as one layer on the raw features, with its training history."""
     keras.utils.set_random_seed(seed)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     model = keras.Sequential(
@@ -137,21 +142,67 @@ def fit_head(
     model.compile(
         optimizer=keras.optimizers.Adam(HEAD_LEARNING_RATE),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
     )
-    model.fit(
+    stop = keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)
+    started = time.perf_counter()
+    fitted = model.fit(
         ((x - mean) / scale).astype(np.float32),
         y,
         sample_weight=weights,
         validation_data=(((val_x - mean) / scale).astype(np.float32), val_y),
         batch_size=BATCH_SIZE,
         epochs=MAX_EPOCHS,
-        callbacks=[keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)],
+        callbacks=[stop],
         shuffle=True,
         verbose=0,
     )
+    curves = {key: [float(value) for value in values] for key, values in fitted.history.items()}
+    history = {
+        "phase": "head",
+        "epochs": len(curves["loss"]),
+        "best_epoch": stop.best_epoch + 1,
+        "seconds": round(time.perf_counter() - started, 3),
+        **curves,
+    }
     kernel, bias = model.get_layer("logits").get_weights()
     kernel = kernel / scale[:, None]
-    return Head(kernel.astype(np.float32), (bias - mean @ kernel).astype(np.float32))
+    head = Head(kernel.astype(np.float32), (bias - mean @ kernel).astype(np.float32))
+    return head, history
+
+
+def split_validation(rows: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """rows split into training and validation rows, stratified by class."""
+    rng = np.random.default_rng(seed)
+    val = []
+    for label in np.unique(y[rows]):
+        members = rng.permutation(rows[y[rows] == label])
+        val += members[: round(len(members) * VAL_FRACTION)].tolist()
+    val = np.array(sorted(val), dtype=np.int64)
+    return np.setdiff1d(rows, val), val
+
+
+def train_head(features, y, real, rows, real_weight: float, classes: int, seed: int = 0):
+    """fit_head on the given rows (a validation share held back), a real chart weighing
+    real_weight times a drawn one and every class the same."""
+    fit_rows, val_rows = split_validation(rows, y, seed)
+    weights = balanced_weights(y[fit_rows], real[fit_rows], real_weight)
+    return fit_head(
+        features[fit_rows], y[fit_rows], classes, features[val_rows], y[val_rows], weights, seed
+    )
+
+
+def leave_groups_out(features, y, real, groups: dict, allowed, real_weight, classes, report=None):
+    """Per group (name -> boolean mask of its rows): the logits of its rows from a head
+    trained on the allowed rows outside it. Returns name -> {"rows", "logits"}."""
+    results = {}
+    for name, members in groups.items():
+        test = np.flatnonzero(members)
+        head, _ = train_head(features, y, real, np.setdiff1d(allowed, test), real_weight, classes)
+        results[name] = {"rows": test, "logits": head.logits(features[test])}
+        if report:
+            report(name, results[name])
+    return results
 
 
 def balanced_weights(y: np.ndarray, real: np.ndarray, real_weight: float) -> np.ndarray:

@@ -19,14 +19,11 @@ CHART_CLASSES = [
     "heatmap",
 ]
 
-# How bootstrap trains the chart classifier: chosen by bench/chart_engines.py on charts of
-# engines left out of training, where Lite1's head raised the worst engine most (README).
+# How bootstrap trained the chart classifier before the shipped head (mlcore.charts.shipped):
+# chosen by bench/chart_engines.py on charts of engines left out of training (README).
 TRAINING_RECIPE = {
     "backbone": "efficientnet_lite1",
     "fine_tune": 0,
     "fit": "stretch",
     "augment_copies": 1,
 }
-# Below this top probability the chart classifier says it is not sure: on engines left out of
-# training its answers there were right about half the time or less (bench/chart_engines.py).
-UNSURE_THRESHOLD = 0.6

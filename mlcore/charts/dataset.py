@@ -1,6 +1,7 @@
 """Write a labelled chart dataset, OUT/<class>/<class>-<engine>-<seed>-<index>.<ext>, in parallel"""
 
 import multiprocessing
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -90,3 +91,24 @@ def tally(charts, progress) -> Counter:
         if progress:
             progress(1)
     return counts
+
+
+def draw_each_engine(folder: Path, per_class: int, seed: int = 0, size: int = 320, say=print):
+    """per_class charts of each class from every training engine, each engine in its own
+    plan (so a chart's index counts within its engine), skipping files already drawn."""
+    for name in engines.TRAINING:
+        plan = plan_charts(folder, per_class, seed=seed, size=size, engine_names=[name])
+        for line in plan.skipped:
+            say(f"Skipping engine {line}")
+        todo = [job for job in plan.jobs if not any(folder.glob(chart_glob(job)))]
+        if todo:
+            started = time.perf_counter()
+            plan.jobs = todo
+            draw_charts(plan)
+            seconds = time.perf_counter() - started
+            say(f"{name}: drew {len(todo)} charts, {seconds / len(todo):.2f} s each")
+
+
+def chart_glob(job) -> str:
+    _, seed, chart, engine, index, _ = job
+    return f"{chart}/{chart}-{engine}-{seed}-{index:05d}.*"

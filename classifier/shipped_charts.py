@@ -1,0 +1,63 @@
+"""Service: the chart classifier as shipped, its head in classifier/data/chart_head/ (see
+mlcore.charts.shipped), recorded as a version without training; and rebuilding that head.
+
+Imports TensorFlow: for commands only.
+"""
+
+import time
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from mlcore import datasets, tapped
+from mlcore.charts import shipped
+from mlcore.training import TrainingResult
+
+from .training_service import record
+
+DATA = Path(__file__).resolve().parent / "data"
+HEAD_DIR = DATA / "chart_head"
+REAL_CHARTS = DATA / "real_charts"
+
+
+def install(slug, title, dataset_dir, activate=True):
+    """Record the shipped chart classifier as slug's next version; dataset_dir (the charts it
+    is listed with, e.g. the bundled real ones) gives the images its export is checked on."""
+    started = time.perf_counter()
+    model, head, manifest = shipped.build(HEAD_DIR)
+    recipe = manifest["recipe"]
+    left_out = manifest["left_out_sources"]
+    result = TrainingResult(
+        model=model,
+        labels=manifest["labels"],
+        backbone=recipe["backbone"],
+        input_size=recipe["input_size"],
+        fit=recipe["fit"],
+        head_kernel=tapped.activation_kernel(head, tapped.last_map_width(model)),
+        head_bias=head.bias / head.temperature,
+        history=[manifest["history"]],
+        metrics={
+            **left_out["metrics"],
+            "held_out": "sources",
+            "sources": left_out["sources"],
+            "temperature": manifest["temperature"],
+            "reliability": left_out["reliability"],
+        },
+        test_probabilities=np.empty((0, len(manifest["labels"]))),
+        settings={**recipe, "shipped_head_sha256": manifest["head_sha256"]},
+        dataset=datasets.scan(dataset_dir),
+        seconds=time.perf_counter() - started,
+    )
+    return record(slug, title, result, activate), manifest
+
+
+def rebuild(real_dir=REAL_CHARTS, out_dir=HEAD_DIR, say=print):
+    """Train the head again from the bundled data (mlcore.charts.shipped.rebuild)."""
+    return shipped.rebuild(
+        real_dir,
+        settings.DATA_DIR / "drawn_charts",
+        out_dir,
+        settings.DATA_DIR / "features",
+        say=say,
+    )
