@@ -43,10 +43,11 @@ RECIPES = {
     "taps": ("taps", None, 1.0),
     "taps, real x3": ("taps", None, 3.0),
     "taps, real only": ("taps", 0, 1.0),
+    "taps, 20 drawn per class and engine": ("taps", 20, 1.0),
     "taps, 10 drawn per class and engine": ("taps", 10, 1.0),
     "taps, 5 drawn per class and engine": ("taps", 5, 1.0),
 }
-DEFAULT_RECIPES = list(RECIPES)
+DEFAULT_RECIPES = [name for name in RECIPES if name != "taps, 20 drawn per class and engine"]
 
 
 @dataclass
