@@ -204,7 +204,9 @@ def print_recipe(name: str, summary: dict) -> None:
 def print_summary(summaries: dict) -> None:
     names = sorted(next(iter(summaries.values()))["sources"], key=str)
     print(
-        "\n| recipe | image-weighted | worst source | shipped on the others | " + " | ".join(names)
+        "\n| recipe | image-weighted | worst source | shipped on the others | "
+        + " | ".join(names)
+        + " |"
     )
     print("|---|---|---|---|" + "---|" * len(names))
     for recipe, summary in summaries.items():
