@@ -30,7 +30,7 @@ RECIPE = {
     "input_size": 240,
     "fit": "stretch",
     "features": tapped.TAPS,
-    "drawn_per_class_and_engine": 20,
+    "drawn_per_class_and_engine": 40,
     "draw_seed": 0,
     "draw_size": 320,
     "real_weight": 1.0,
