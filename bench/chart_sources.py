@@ -2,7 +2,7 @@
 it never trained on.
 
     .venv/bin/python -m bench.chart_sources [--real ../shared/data/charts_real]
-                                            [--per-class 20] [--recipe NAME ...] [--json FILE]
+                                            [--per-class 40] [--recipe NAME ...] [--json FILE]
     .venv/bin/python -m bench.chart_sources --show FILE
 
 For every `source` of the real charts' labels.csv, a head is trained on the drawn charts
@@ -47,7 +47,6 @@ RECIPES = {
     "taps, 10 drawn per class and engine": ("taps", 10, 1.0),
     "taps, 5 drawn per class and engine": ("taps", 5, 1.0),
 }
-DEFAULT_RECIPES = [name for name in RECIPES if name != "taps, 20 drawn per class and engine"]
 
 
 @dataclass
@@ -258,7 +257,7 @@ def show(charts: Charts, results: dict) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=Path("../shared/data/charts_real"))
-    parser.add_argument("--per-class", type=int, default=20, help="drawn per class and engine")
+    parser.add_argument("--per-class", type=int, default=40, help="drawn per class and engine")
     parser.add_argument("--recipe", action="append", choices=list(RECIPES))
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--show", type=Path, metavar="JSON", help="the tables of an earlier run")
@@ -288,7 +287,7 @@ def main():
     print(f"features in {time.perf_counter() - started:.0f} s", flush=True)
     last = tapped.select(features, tapped.LAST, tapped.last_map_width(model))
     results = {}
-    for name in options.recipe or DEFAULT_RECIPES:
+    for name in options.recipe or list(RECIPES):
         print(f"{name}:", flush=True)
         recipe = RECIPES[name]
         chosen = features if recipe[0] == tapped.TAPS else last
