@@ -1,0 +1,54 @@
+"""Features pooled at several depths, their head, its temperature and the served model."""
+
+import numpy as np
+import pytest
+
+from mlcore import tapped
+from mlcore.charts import shipped
+
+
+def test_the_fitted_temperature_is_the_one_that_made_the_labels():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 3, (4000, 5))
+    probabilities = tapped.softmax(logits / 2.0)
+    y = np.array([rng.choice(5, p=row) for row in probabilities])
+    assert tapped.fit_temperature(logits, y) == pytest.approx(2.0, rel=0.1)
+
+
+def test_weights_balance_the_classes_and_weigh_real_charts_more():
+    y = np.array([0, 0, 0, 0, 1, 1])
+    real = np.array([True, False, False, False, False, True])
+    weights = tapped.balanced_weights(y, real, 3.0)
+    assert weights[y == 0].sum() == pytest.approx(weights[y == 1].sum())
+    assert weights[0] == pytest.approx(3 * weights[1]) and weights[5] == pytest.approx(
+        3 * weights[4]
+    )
+    assert weights.mean() == pytest.approx(1.0)
+
+
+def test_reliability_bands_and_the_threshold_where_answers_turn_mostly_right():
+    confidence = np.array([0.35, 0.38, 0.45, 0.55, 0.58, 0.95, 0.97, 0.99])
+    correct = np.array([False, False, True, True, True, True, True, False])
+    bands = tapped.reliability(confidence, correct)
+    assert [band["low"] for band in bands] == [0.3, 0.4, 0.5, 0.9]
+    assert [band["count"] for band in bands] == [2, 1, 2, 3]
+    assert bands[0]["accuracy"] == 0.0 and bands[-1]["accuracy"] == pytest.approx(2 / 3, abs=1e-4)
+    assert shipped.unsure_threshold(bands) == 0.4
+
+
+def test_the_served_model_folds_the_standardised_head_and_its_temperature_in():
+    extractor = tapped.extractor("efficientnet_lite1", 64)
+    width = tapped.last_map_width(extractor)
+    assert extractor.outputs[0].shape[-1] == 40 + 80 + 112 + 192 + 320 + 1152 + 1280
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (12, 64, 64, 3)).astype(np.float32)
+    features = tapped.features(extractor, pixels)
+    y = np.arange(12) % 3
+    head, history = tapped.fit_head(features, y, 3, features, y)
+    head.temperature = 1.7
+    assert history["epochs"] >= 1 and len(history["val_accuracy"]) == history["epochs"]
+    model = tapped.classifier(extractor, head)
+    probabilities, feature_map = model.predict_on_batch(pixels)
+    np.testing.assert_allclose(probabilities, head.probabilities(features), atol=1e-4)
+    kernel = tapped.activation_kernel(head, width)
+    assert kernel.shape == (width, 3) and feature_map.shape[-1] == width
