@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import bokeh
@@ -16,6 +15,7 @@ from bokeh.transform import dodge, linear_cmap
 from PIL import Image
 
 from mlcore.charts import browser, data, text
+from mlcore.charts.base import ROUND, drawers, smooth_density
 from mlcore.charts.text import pick
 
 SCRIPTS = [Path(bokeh.__file__).parent / "server" / "static" / "js" / "bokeh.min.js"]
@@ -322,13 +322,6 @@ def violin_plot(rng, look):
     return p
 
 
-def smooth_density(sample: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """A Gaussian kernel density estimate with Silverman's bandwidth."""
-    width = 1.06 * sample.std() * len(sample) ** -0.2
-    z = (grid[:, None] - sample[None, :]) / width
-    return np.exp(-0.5 * z**2).sum(axis=1)
-
-
 def bubble(rng, look):
     n, n_groups = int(rng.integers(6, 45)), pick(rng, [1, 1, 2, 3, 4])
     x, y, group = data.points(rng, n, n_groups)
@@ -513,21 +506,7 @@ def heatmap(rng, look):
     return p
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 CHARTS = tuple(DRAWERS)
 
 
@@ -579,7 +558,7 @@ def missing() -> str | None:
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    width, height, scale = browser.canvas_size(rng, size, chart in ("pie", "donut"), 240)
+    width, height, scale = browser.canvas_size(rng, size, chart in ROUND, 240)
     look = random_look(rng, width, height)
     p = DRAWERS[chart](rng, look)
     style(p, rng, look)

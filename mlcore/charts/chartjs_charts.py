@@ -5,13 +5,13 @@ canvas, the page's device pixel ratio and, when asked for, a small plugin that w
 """
 
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
+from mlcore.charts.base import ROUND, drawers, tidy
 from mlcore.charts.text import pick
 
 SCRIPT = Path(__file__).parent / "js" / "node_modules" / "chart.js" / "dist" / "chart.umd.min.js"
@@ -136,11 +136,6 @@ def paint_each(look: Look, n: int) -> dict:
     colours = [look.palette[i % len(look.palette)] for i in range(n)]
     alpha = max(look.alpha, 0.5)  # paler wedges and bars run together
     return {"backgroundColor": [browser.rgba(colour, alpha) for colour in colours]}
-
-
-def tidy(values) -> list[float]:
-    """Numbers JSON takes, to four significant digits."""
-    return [float(f"{float(v):.4g}") for v in np.ravel(values)]
 
 
 def number(value: float, largest: float) -> str:
@@ -414,21 +409,9 @@ def wedges(rng, look, donut):
     return chart
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
-ROUND = ("pie", "donut")
 
 
 def missing() -> str | None:

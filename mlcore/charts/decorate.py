@@ -5,9 +5,9 @@ import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
 from mlcore.charts import text
+from mlcore.charts.base import ROUND
 from mlcore.charts.text import pick
 
-ROUND = ("pie", "donut")
 INSIDE = [{"loc": "best"}, {"loc": "upper right"}, {"loc": "upper left"}, {"loc": "lower right"}]
 OUTSIDE = [  # room for these is made by a layout engine
     {"loc": "center left", "bbox_to_anchor": (1.01, 0.5)},

@@ -15,7 +15,6 @@ import matplotlib.style
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -24,6 +23,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 from PIL import Image
 
 from mlcore.charts import data, text
+from mlcore.charts.base import ROUND, drawers, image
 from mlcore.charts.text import pick
 
 OFFICE_2013 = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47")
@@ -50,7 +50,6 @@ COLOUR_SCALES = [
     ("#FCFCFF", "#5A8AC6"),
 ]
 INSTALLED = {font.name for font in font_manager.fontManager.ttflist}
-ROUND = ("pie", "donut")
 LEGEND_PLACES = {
     "right": "outside right center",
     "left": "outside left center",
@@ -1277,20 +1276,7 @@ def figure_size(rng, chart) -> tuple[float, float]:
     return width, max(width / aspect, 2.8)
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": pie,
-    "donut": donut,
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 
@@ -1311,6 +1297,4 @@ def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
         ax, handles = DRAWERS[chart](fig, rng, theme)
         finish(fig, ax, rng, theme, handles, chart)
         fig.set_dpi(size * rng.uniform(1.0, 1.5) / max(fig.get_size_inches()))
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        return Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+        return image(fig)

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, features
 
 from mlcore.charts import text
+from mlcore.charts.base import drawers
 from mlcore.charts.text import pick
 
 FLAT_PALETTES = [
@@ -416,6 +417,10 @@ def points(c: Canvas, rng, bubbles):
         c.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=c.palette[g], outline=outline)
 
 
+bubble = partial(points, bubbles=True)
+scatter_plot = partial(points, bubbles=False)
+
+
 def line(c: Canvas, rng):
     n = pick(rng, [1, 1, 2, 3, 4])
     n_points = int(rng.integers(8, 51))
@@ -520,21 +525,7 @@ def colour_bar(c: Canvas, low, high):
         c.draw.text((x + width + c.u(4), y), label, fill=c.fg, font=c.font, anchor="lm")
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": partial(points, bubbles=True),
-    "scatter_plot": partial(points, bubbles=False),
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 

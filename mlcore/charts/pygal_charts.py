@@ -5,7 +5,6 @@ node radius is set per value, which pygal supports as value configuration.
 """
 
 import io
-from functools import partial
 
 import cairosvg
 import numpy as np
@@ -15,6 +14,7 @@ from pygal import formatters
 from pygal import style as styles
 
 from mlcore.charts import data, text
+from mlcore.charts.base import drawers
 from mlcore.charts.text import pick
 
 LIGHT_STYLES = (
@@ -368,19 +368,7 @@ def wedges(rng, config, donut):
     return chart
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 

@@ -15,6 +15,7 @@ import vl_convert
 from PIL import Image
 
 from mlcore.charts import data, text
+from mlcore.charts.base import drawers
 from mlcore.charts.text import pick
 
 THEMES = sorted(vl_convert.get_themes())
@@ -458,21 +459,7 @@ def ink(scheme: str, reverse: bool, values: np.ndarray, cell) -> str:
     return "white" if dark else "black"
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 
