@@ -7,7 +7,7 @@ conditionally formatted cell grid, since that is what spreadsheet users share.
 """
 
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import partial
 from itertools import pairwise
 
@@ -100,180 +100,106 @@ class Theme:
         return [darker(palette[i % len(palette)], 0.25 * (i // len(palette))) for i in range(n)]
 
 
-def excel_2013(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=OFFICE_2023 if rng.random() < 0.25 else OFFICE_2013,
-        lines=OFFICE_2013,
-        font=font("Carlito", "Liberation Sans"),
-        size=9,
-        title_size=14,
-        title_bold=False,
-        title_left=False,
-        text="#595959",
-        title_colour="#595959",
-        background="#FFFFFF",
-        plot="#FFFFFF",
-        plot_edge=None,
-        grid="#D9D9D9",
-        axis="#D9D9D9",
-        value_line=False,
-        ticks=0,
-        border="#D9D9D9",
-        legend="bottom",
-        legend_edge=None,
-        markers=("o",),
-        line_width=2.25,
-        edge="#FFFFFF",
-        gap=2.19,
-        overlap=0.27,
-        hole=0.75,
-        clockwise=True,
-        gradient=0.08,
-        sheet="#E6E6E6",
-    )
+@dataclass(frozen=True)
+class Either:
+    """A setting drawn for each chart: first with the given chance, else second."""
+
+    chance: float
+    first: object
+    second: object
+
+    def draw(self, rng: np.random.Generator):
+        return self.first if rng.random() < self.chance else self.second
 
 
-def excel_2007(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=OFFICE_2007,
-        lines=OFFICE_2007,
-        font=font("Carlito", "Liberation Sans"),
-        size=10,
-        title_size=18,
-        title_bold=True,
-        title_left=False,
-        text="#000000",
-        title_colour="#000000",
-        background="#FFFFFF",
-        plot="#FFFFFF",
-        plot_edge=None,
-        grid="#868686",
-        axis="#868686",
-        value_line=True,
-        ticks=4,
-        border="#868686",
-        legend="right",
-        legend_edge=None,
-        markers=("D", "s", "^", "x", "*", "o", "+"),
-        line_width=2.25,
-        edge=None,
-        gap=1.5,
-        overlap=0.0,
-        hole=0.5,
-        clockwise=True,
-        gradient=0.3,
-        sheet="#DCE6F1",
-    )
+@dataclass(frozen=True)
+class Between:
+    """A setting drawn for each chart, evenly from low to high."""
+
+    low: float
+    high: float
+
+    def draw(self, rng: np.random.Generator):
+        return rng.uniform(self.low, self.high)
 
 
-def excel_2003(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=EXCEL_2003,
-        lines=EXCEL_2003_LINES,
-        font=font("Liberation Sans"),
-        size=10,
-        title_size=12,
-        title_bold=True,
-        title_left=False,
-        text="#000000",
-        title_colour="#000000",
-        background="#FFFFFF",
-        plot="#C0C0C0" if rng.random() < 0.8 else "#FFFFFF",
-        plot_edge="#808080",
-        grid="#000000",
-        axis="#000000",
-        value_line=True,
-        ticks=4,
-        border="#000000",
-        legend="right",
-        legend_edge="#000000",
-        markers=("D", "s", "^", "x", "*", "o"),
-        line_width=rng.uniform(1.0, 2.0),
-        edge="#000000",
-        gap=1.5,
-        overlap=0.0,
-        hole=0.5,
-        clockwise=True,
-        gradient=0.15,
-        sheet="#D4D0C8",
-    )
+@dataclass(frozen=True)
+class OneOf:
+    """A setting drawn for each chart, one of the options."""
+
+    options: tuple
+
+    def draw(self, rng: np.random.Generator):
+        return pick(rng, self.options)
 
 
-def libreoffice(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=LIBREOFFICE,
-        lines=LIBREOFFICE,
-        font=font("DejaVu Sans", "Liberation Sans")
-        if rng.random() < 0.5
-        else font("Liberation Sans"),
-        size=10,
-        title_size=13,
-        title_bold=False,
-        title_left=False,
-        text="#000000",
-        title_colour="#000000",
-        background="#FFFFFF",
-        plot="#FFFFFF" if rng.random() < 0.8 else "#E6E6E6",
-        plot_edge="#B3B3B3",
-        grid="#B3B3B3",
-        axis="#B3B3B3",
-        value_line=True,
-        ticks=3,
-        border=None,
-        legend="right",
-        legend_edge=None,
-        markers=("s", "D", "v", "^", ">", "<"),
-        line_width=rng.uniform(0.8, 2.0),
-        edge=None,
-        gap=1.0,
-        overlap=0.0,
-        hole=0.5,
-        clockwise=rng.random() < 0.5,
-        gradient=0.1,
-        sheet="#EBEBEB",
-    )
+CALIBRI, ARIAL = font("Carlito", "Liberation Sans"), font("Liberation Sans")
+MARKERS_2003 = ("D", "s", "^", "x", "*", "o")
+# Each product's defaults, a column each; a setting that varies is drawn in Theme's field order.
+PRODUCTS = ("excel_2013", "excel_2007", "excel_2003", "libreoffice", "google_sheets")
+DEFAULTS = {
+    "palette": (
+        Either(0.25, OFFICE_2023, OFFICE_2013), OFFICE_2007, EXCEL_2003, LIBREOFFICE,
+        Either(0.5, SHEETS_NEW, SHEETS),
+    ),
+    "lines": (
+        OFFICE_2013, OFFICE_2007, EXCEL_2003_LINES, LIBREOFFICE, Either(0.5, SHEETS_NEW, SHEETS),
+    ),
+    "font": (
+        CALIBRI, CALIBRI, ARIAL, Either(0.5, font("DejaVu Sans", "Liberation Sans"), ARIAL),
+        font("Roboto", "Liberation Sans"),
+    ),
+    "size":         (9,          10,         10,         10,         9),
+    "title_size":   (14,         18,         12,         13,         12),
+    "title_bold":   (False,      True,       True,       False,      Either(0.3, True, False)),
+    "title_left":   (False,      False,      False,      False,      Either(0.7, True, False)),
+    "text":         ("#595959",  "#000000",  "#000000",  "#000000",  "#444444"),
+    "title_colour": ("#595959",  "#000000",  "#000000",  "#000000",  OneOf(("#000000", "#757575"))),
+    "background":   ("#FFFFFF",  "#FFFFFF",  "#FFFFFF",  "#FFFFFF",  "#FFFFFF"),
+    "plot": (
+        "#FFFFFF", "#FFFFFF", Either(0.8, "#C0C0C0", "#FFFFFF"), Either(0.8, "#FFFFFF", "#E6E6E6"),
+        "#FFFFFF",
+    ),
+    "plot_edge":    (None,       None,       "#808080",  "#B3B3B3",  None),
+    "grid":         ("#D9D9D9",  "#868686",  "#000000",  "#B3B3B3",  "#CCCCCC"),
+    "axis":         ("#D9D9D9",  "#868686",  "#000000",  "#B3B3B3",  "#333333"),
+    "value_line":   (False,      True,       True,       True,       False),
+    "ticks":        (0,          4,          4,          3,          0),
+    "border":       ("#D9D9D9",  "#868686",  "#000000",  None,       None),
+    "legend": (
+        "bottom", "right", "right", "right", OneOf(("right", "top", "bottom")),
+    ),
+    "legend_edge":  (None,       None,       "#000000",  None,       None),
+    "markers": (
+        ("o",), (*MARKERS_2003, "+"), MARKERS_2003, ("s", "D", "v", "^", ">", "<"), ("o",),
+    ),
+    "line_width":   (2.25,       2.25,       Between(1.0, 2.0),  Between(0.8, 2.0),  1.5),
+    "edge":         ("#FFFFFF",  None,       "#000000",  None,       "#FFFFFF"),
+    "gap":          (2.19,       1.5,        1.5,        1.0,        0.6),
+    "overlap":      (0.27,       0.0,        0.0,        0.0,        0.0),
+    "hole":         (0.75,       0.5,        0.5,        0.5,        0.5),
+    "clockwise":    (True,       True,       True,       Either(0.5, True, False),  True),
+    "gradient":     (0.08,       0.3,        0.15,       0.1,        0.0),
+    "sheet":        ("#E6E6E6",  "#DCE6F1",  "#D4D0C8",  "#EBEBEB",  "#F8F9FA"),
+}  # fmt: skip
+# How often each product is drawn: Excel 2013 and later three times in nine, and so on.
+SHARES = ["excel_2013"] * 3 + ["excel_2007"] * 2 + ["excel_2003", "libreoffice"]
+SHARES += ["google_sheets"] * 2
 
 
-def google_sheets(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=SHEETS_NEW if rng.random() < 0.5 else SHEETS,
-        lines=SHEETS_NEW if rng.random() < 0.5 else SHEETS,
-        font=font("Roboto", "Liberation Sans"),
-        size=9,
-        title_size=12,
-        title_bold=rng.random() < 0.3,
-        title_left=rng.random() < 0.7,
-        text="#444444",
-        title_colour=pick(rng, ["#000000", "#757575"]),
-        background="#FFFFFF",
-        plot="#FFFFFF",
-        plot_edge=None,
-        grid="#CCCCCC",
-        axis="#333333",
-        value_line=False,
-        ticks=0,
-        border=None,
-        legend=pick(rng, ["right", "top", "bottom"]),
-        legend_edge=None,
-        markers=("o",),
-        line_width=1.5,
-        edge="#FFFFFF",
-        gap=0.6,
-        overlap=0.0,
-        hole=0.5,
-        clockwise=True,
-        gradient=0.0,
-        sheet="#F8F9FA",
-    )
-
-
-PRODUCTS = [excel_2013, excel_2013, excel_2013, excel_2007, excel_2007, excel_2003, libreoffice]
-PRODUCTS += [google_sheets, google_sheets]
+def product_theme(rng: np.random.Generator, product: str) -> Theme:
+    """A product's defaults, with the settings that vary drawn from rng."""
+    column = PRODUCTS.index(product)
+    settings = {}
+    for setting in fields(Theme):
+        value = DEFAULTS[setting.name][column]
+        settings[setting.name] = value.draw(rng) if hasattr(value, "draw") else value
+    return Theme(**settings)
 
 
 def random_theme(rng: np.random.Generator) -> Theme:
     """A product's defaults, then what users change: fonts, sizes, colours, legend, frame."""
-    theme = pick(rng, PRODUCTS)(rng)
+    theme = product_theme(rng, pick(rng, SHARES))
     scale = rng.uniform(0.85, 1.35)
     theme = replace(theme, size=theme.size * scale, title_size=theme.title_size * scale)
     if rng.random() < 0.12:
