@@ -28,11 +28,26 @@ def drawers(namespace: dict) -> dict:
 
 
 def image(figure) -> Image.Image:
-    """A matplotlib figure drawn on its own canvas, as RGB; what it leaves clear is white."""
+    """A matplotlib figure drawn on its own canvas, as RGBA."""
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
-    drawn = Image.fromarray(np.asarray(canvas.buffer_rgba()))
-    return Image.alpha_composite(Image.new("RGBA", drawn.size, "white"), drawn).convert("RGB")
+    return Image.fromarray(np.asarray(canvas.buffer_rgba()))
+
+
+def flatten(image: Image.Image, background: str = "white") -> Image.Image:
+    """An image as RGB, laid on background where it is clear or see-through."""
+    image = image.convert("RGBA")
+    return Image.alpha_composite(Image.new("RGBA", image.size, background), image).convert("RGB")
+
+
+def random_aspect(rng: np.random.Generator, low: float = 0.65, high: float = 2.2) -> float:
+    """Width over height, as likely between low and 1 as between 1 and 1 / low, up to high."""
+    return float(np.exp(rng.uniform(np.log(low), np.log(high))))
+
+
+def sides(longest: float, aspect: float) -> tuple[float, float]:
+    """Width and height of a rectangle whose longest side is longest and width / height aspect."""
+    return (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
 
 
 def tidy(values) -> list[float]:

@@ -101,7 +101,7 @@ class Look:
     values: bool
 
 
-def make_look(rng: np.random.Generator) -> Look:
+def random_look(rng: np.random.Generator) -> Look:
     dark = rng.random() < 0.15
     background, ink, grid = pick(rng, DARK) if dark else ("white", "#666", "rgba(0,0,0,0.1)")
     if not dark and rng.random() < 0.3:
@@ -200,6 +200,20 @@ def area(rng, look):
     }
 
 
+def bar_datasets(look, values, names, radius: int, border: int, each: bool = False) -> list:
+    """A dataset of bars for each row of values: a colour each, or with each a colour per bar."""
+    return [
+        {
+            "label": name,
+            "data": tidy(row),
+            "borderRadius": radius,
+            "borderWidth": border,
+            **(paint_each(look, values.shape[1]) if each else paint(look, i)),
+        }
+        for i, (row, name) in enumerate(zip(values, names, strict=True))
+    ]
+
+
 def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column differ only in indexAxis."""
     values = data.bar_amounts(rng)
@@ -208,16 +222,7 @@ def bars(rng, look, horizontal):
     radius = pick(rng, [0, 0, 0, 4, 6, 10])
     border = pick(rng, [0, 1, 2]) if look.alpha < 1 else 0
     each = n_series == 1 and rng.random() < 0.3
-    datasets = [
-        {
-            "label": name,
-            "data": tidy(row),
-            "borderRadius": radius,
-            "borderWidth": border,
-            **(paint_each(look, n_groups) if each else paint(look, i)),
-        }
-        for i, (row, name) in enumerate(zip(values, names, strict=True))
-    ]
+    datasets = bar_datasets(look, values, names, radius, border, each)
     chart = {
         "type": "bar",
         "data": {"labels": text.categories(rng, n_groups), "datasets": datasets},
@@ -241,16 +246,7 @@ def stacked_column(rng, look):
     radius = pick(rng, [0, 0, 0, 3])
     border = pick(rng, [0, 1]) if look.alpha < 1 else 0
     names = text.series_names(rng, n_series)
-    datasets = [
-        {
-            "label": name,
-            "data": tidy(row),
-            "borderRadius": radius,
-            "borderWidth": border,
-            **paint(look, i),
-        }
-        for i, (row, name) in enumerate(zip(values, names, strict=True))
-    ]
+    datasets = bar_datasets(look, values, names, radius, border)
     scales = cartesian(rng, look, x={"stacked": True}, y={"stacked": True})
     chart = {
         "type": "bar",
@@ -440,7 +436,7 @@ def plugins(rng: np.random.Generator, look: Look) -> dict:
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    look = make_look(rng)
+    look = random_look(rng)
     config = DRAWERS[chart](rng, look)
     values = config.pop("values", None)
     if values:

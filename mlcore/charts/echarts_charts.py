@@ -68,7 +68,7 @@ class Look:
     values: bool
 
 
-def make_look(rng: np.random.Generator) -> Look:
+def random_look(rng: np.random.Generator) -> Look:
     kind = rng.random()
     theme, palette, dark = None, DEFAULT, False
     if kind < 0.15:
@@ -507,7 +507,7 @@ def legend(rng: np.random.Generator, look: Look, chart: str, heading: int) -> di
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    look = make_look(rng)
+    look = random_look(rng)
     option = DRAWERS[chart](rng, look)
     decorate(option, rng, look, chart)
     width, height, scale = browser.canvas_size(rng, size, chart in ROUND, SHORTEST)

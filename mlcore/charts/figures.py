@@ -24,4 +24,4 @@ def draw(drawer, chart: str, rng: np.random.Generator, size: int) -> Image.Image
         ax = figure.add_subplot()
         drawer(ax, rng, look)
         decorate(figure, ax, rng, look, chart)
-        return image(figure)
+        return image(figure).convert("RGB")

@@ -1223,4 +1223,4 @@ def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
         ax, handles = DRAWERS[chart](fig, rng, theme)
         finish(fig, ax, rng, theme, handles, chart)
         fig.set_dpi(size * rng.uniform(1.0, 1.5) / max(fig.get_size_inches()))
-        return image(fig)
+        return image(fig).convert("RGB")

@@ -15,7 +15,17 @@ import plotnine as p9
 from PIL import Image
 
 from mlcore.charts import data, text
-from mlcore.charts.base import ROUND, drawers, image, points_frame, samples_frame, seed
+from mlcore.charts.base import (
+    ROUND,
+    drawers,
+    flatten,
+    image,
+    points_frame,
+    random_aspect,
+    samples_frame,
+    seed,
+    sides,
+)
 from mlcore.charts.text import pick
 
 FONTS = ["DejaVu Sans", "Liberation Sans", "Liberation Serif", "DejaVu Serif", "Liberation Mono"]
@@ -728,10 +738,10 @@ def labels(rng, look, chart: str):
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     longest = rng.uniform(3.5, 8.0)
-    aspect = float(np.exp(rng.uniform(np.log(0.65), np.log(2.2))))  # width / height
+    aspect = random_aspect(rng)
     if chart in ROUND:
-        aspect = float(np.exp(rng.uniform(np.log(0.9), np.log(1.8))))
-    figure_size = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
+        aspect = random_aspect(rng, 0.9, 1.8)
+    figure_size = sides(longest, aspect)
     dark = rng.random() < 0.13
     look = random_look(rng, longest, dark)
     family = pick(rng, FONTS) if rng.random() < 0.4 else None
@@ -751,7 +761,7 @@ def render(plot: p9.ggplot) -> Image.Image:
         warnings.simplefilter("ignore")  # plotnine's notes on dropped rows and chosen bins
         figure = plot.draw()  # closed in pyplot already; drawn here on its own canvas
         with mpl.rc_context(plot.theme.rcParams):
-            return image(figure)  # theme_void leaves the figure clear
+            return flatten(image(figure))  # theme_void leaves the figure clear
 
 
 DRAWERS = drawers(globals())

@@ -14,7 +14,7 @@ from pygal import formatters
 from pygal import style as styles
 
 from mlcore.charts import data, text
-from mlcore.charts.base import drawers
+from mlcore.charts.base import drawers, flatten, random_aspect, sides
 from mlcore.charts.text import pick
 
 LIGHT_STYLES = (
@@ -130,11 +130,10 @@ def value_formatter(rng: np.random.Generator, values) -> callable:
     return pick(rng, options)
 
 
-def look(rng: np.random.Generator) -> dict:
+def random_look(rng: np.random.Generator) -> dict:
     """Settings every chart shares: size, style, titles, legend, guides and margins."""
     longest = rng.uniform(420, 1000)
-    aspect = float(np.exp(rng.uniform(np.log(0.65), np.log(2.2))))  # width / height
-    width, height = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
+    width, height = sides(longest, random_aspect(rng))
     config = {
         "width": round(width),
         "height": round(height),
@@ -379,12 +378,10 @@ def rasterise(svg: bytes, width: int, height: int, longest: float) -> Image.Imag
     png = cairosvg.svg2png(
         bytestring=svg, output_width=round(width * scale), output_height=round(height * scale)
     )
-    image = Image.open(io.BytesIO(png)).convert("RGBA")
-    flat = Image.new("RGBA", image.size, "white")
-    return Image.alpha_composite(flat, image).convert("RGB")
+    return flatten(Image.open(io.BytesIO(png)))
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    config = look(rng)
+    config = random_look(rng)
     svg = DRAWERS[chart](rng, config).render()
     return rasterise(svg, config["width"], config["height"], size * rng.uniform(1.0, 1.5))
