@@ -34,14 +34,14 @@ def image(figure) -> Image.Image:
     return Image.fromarray(np.asarray(canvas.buffer_rgba()))
 
 
-def flatten(image: Image.Image, background: str = "white") -> Image.Image:
+def flatten(drawn: Image.Image, background: str = "white") -> Image.Image:
     """An image as RGB, laid on background where it is clear or see-through."""
-    image = image.convert("RGBA")
-    return Image.alpha_composite(Image.new("RGBA", image.size, background), image).convert("RGB")
+    drawn = drawn.convert("RGBA")
+    return Image.alpha_composite(Image.new("RGBA", drawn.size, background), drawn).convert("RGB")
 
 
 def random_aspect(rng: np.random.Generator, low: float = 0.65, high: float = 2.2) -> float:
-    """Width over height, as likely between low and 1 as between 1 and 1 / low, up to high."""
+    """Width over height, from low to high, evenly on a log scale."""
     return float(np.exp(rng.uniform(np.log(low), np.log(high))))
 
 
@@ -55,11 +55,15 @@ def tidy(values) -> list[float]:
     return [float(f"{float(v):.4g}") for v in np.ravel(values)]
 
 
-def smooth_density(sample: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """A Gaussian kernel density estimate with Silverman's bandwidth."""
+def smooth_density(sample: np.ndarray, grid: np.ndarray, peak: float | None = None) -> np.ndarray:
+    """A Gaussian kernel density estimate with Silverman's bandwidth; given a peak, its shape
+    only, scaled to that height (a violin's half width)."""
     width = 1.06 * sample.std() * len(sample) ** -0.2
     z = (grid[:, None] - sample[None, :]) / width
-    return np.exp(-0.5 * z**2).sum(axis=1) / (len(sample) * width * np.sqrt(2 * np.pi))
+    sums = np.exp(-0.5 * z**2).sum(axis=1)
+    if peak is not None:
+        return sums * (peak / sums.max())
+    return sums / (len(sample) * width * np.sqrt(2 * np.pi))
 
 
 def seed(rng: np.random.Generator) -> int:

@@ -197,6 +197,20 @@ def label_bars(p, look, source, place, column, horizontal):
         p.text(x=place, y=column, y_offset=-3, text_align="center", **style)
 
 
+def centred_text(p, x, y, labels, size: str, colour: str, **options) -> None:
+    """Labels centred on the points x, y (columns of options["source"] where named)."""
+    p.text(
+        x,
+        y,
+        text=labels,
+        text_align="center",
+        text_baseline="middle",
+        text_font_size=size,
+        text_color=colour,
+        **options,
+    )
+
+
 def stacked_column(rng, look):
     n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
     values = data.amounts(rng, n_series, n_groups)
@@ -297,8 +311,7 @@ def violin_plot(rng, look):
     p = new_figure(rng, look)
     for i, (sample, colour) in enumerate(zip(samples, colours, strict=True)):
         grid = np.linspace(sample.min(), sample.max(), 120)
-        width = smooth_density(sample, grid)
-        width *= half / width.max()
+        width = smooth_density(sample, grid, peak=half)
         style = {"fill_color": colour, "fill_alpha": alpha}
         outline = np.concatenate([i - width, i + width[::-1]]), np.concatenate([grid, grid[::-1]])
         if horizontal:
@@ -347,15 +360,7 @@ def bubble(rng, look):
                 x[mine], y[mine], size=sizes[mine], fill_color=colour, legend_label=name, **style
             )
     if look.values and n <= 15:
-        p.text(
-            x,
-            y,
-            text=text.categories(rng, n),
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="8pt",
-            text_color=look.ink,
-        )
+        centred_text(p, x, y, text.categories(rng, n), "8pt", look.ink)
     return p
 
 
@@ -437,25 +442,9 @@ def wedges(rng, look, donut):
         middle = (starts + ends) / 2
         spot = (0.9 + hole * 0.9) / 2 if donut else 0.6
         labels = [f"{share:.0%}" for share in parts]
-        p.text(
-            spot * np.cos(middle),
-            spot * np.sin(middle),
-            text=labels,
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="9pt",
-            text_color="white",
-        )
+        centred_text(p, spot * np.cos(middle), spot * np.sin(middle), labels, "9pt", "white")
     if donut and rng.random() < 0.4:
-        p.text(
-            [0],
-            [0],
-            text=[f"{rng.integers(10, 10000):,}"],
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="16pt",
-            text_color=look.ink,
-        )
+        centred_text(p, [0], [0], [f"{rng.integers(10, 10000):,}"], "16pt", look.ink)
     p.axis.visible = False
     p.grid.grid_line_color = None
     if rng.random() < 0.5:
@@ -488,16 +477,7 @@ def heatmap(rng, look):
     if look.values and values.size <= 120:
         number = "{:.2f}" if np.abs(values).max() < 10 else "{:,.0f}"
         source.data["label"] = [number.format(value) for value in values.ravel()]
-        p.text(
-            "col",
-            "row",
-            text="label",
-            source=source,
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="8pt",
-            text_color=look.ink,
-        )
+        centred_text(p, "col", "row", "label", "8pt", look.ink, source=source)
     p.grid.grid_line_color = None
     p.axis.axis_line_color = None
     p.axis.major_tick_line_color = None

@@ -1,4 +1,4 @@
-"""What every chart shares, whichever library drew it: titles, labels, legend, ticks, notes."""
+"""What matplotlib and seaborn charts share: titles, labels, legend, ticks, value labels, notes."""
 
 import matplotlib as mpl
 import numpy as np

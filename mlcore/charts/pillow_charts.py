@@ -388,8 +388,7 @@ def violin_plot(c: Canvas, rng):
     samples, xr, yr = sample_axes(c, rng, 6, 200)
     for i, sample in enumerate(samples):
         ys = np.linspace(sample.min(), sample.max(), 61)
-        density = smooth_density(sample, ys)
-        density *= 0.4 / density.max()
+        density = smooth_density(sample, ys, peak=0.4)
         right = [c.px(i + d, y, xr, yr) for y, d in zip(ys, density, strict=True)]
         left = [c.px(i - d, y, xr, yr) for y, d in zip(ys, density, strict=True)]
         c.draw.polygon(right + left[::-1], fill=c.palette[i % len(c.palette)], outline=c.fg)

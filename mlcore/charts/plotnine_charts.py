@@ -1,8 +1,9 @@
 """The plotnine engine: ggplot2's grammar of graphics, in its themes, scales and facets.
 
-Each drawer builds a ggplot of the chart's data in a random look; finish() adds the theme, the
-labels and the legend. Pie and donut are polygons on fixed axes, since plotnine has no polar
-coordinates; with theme_void and the hue palette they look like ggplot2's polar pies.
+Each drawer builds a ggplot of the chart's data in a random look; draw() adds the theme, the
+changes users make to it, the labels and the size. Pie and donut are polygons on fixed axes,
+since plotnine has no polar coordinates; with theme_void and the hue palette they look like
+ggplot2's polar pies.
 """
 
 import warnings

@@ -1,4 +1,4 @@
-"""The look of one chart: style sheet or seaborn theme, colours, font, size and what to show."""
+"""A matplotlib or seaborn chart's look: style sheet or theme, colours, font, size, what to show."""
 
 from dataclasses import dataclass
 
