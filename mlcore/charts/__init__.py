@@ -4,6 +4,7 @@ Here: the chart classes, how bootstrap trains the chart classifier and when it i
 modules, each imported only when needed (some take seconds):
 - engines.py: the eleven ways of drawing a chart, <name>_charts.py, behind one interface;
   base.py: what the engines share (their table of drawers, frames, densities, images)
+- office_themes.py: the office engine's themes, the defaults of each product as data
 - data.py, text.py: the random data and words every engine draws
 - style.py, decorate.py, figures.py: the random look of a matplotlib or seaborn chart
 - browser.py: charts drawn by JavaScript libraries in headless Chromium
