@@ -82,7 +82,9 @@ def test_the_int8_export_agrees_with_the_float_one(trained):
     np.testing.assert_allclose(probabilities, float_probabilities, rtol=0, atol=0.05)
     # The activation map comes from the dequantized feature map, which follows the float one.
     assert feature_maps.dtype == np.float32 and feature_maps.shape == float_maps.shape
-    for float_map, int8_map, top in zip(float_maps, feature_maps, probabilities.argmax(1)):
+    for float_map, int8_map, top in zip(
+        float_maps, feature_maps, probabilities.argmax(1), strict=True
+    ):
         assert np.corrcoef(float_map.ravel(), int8_map.ravel())[0, 1] > 0.9
         activation = cam.activation_map(int8_map, int8.head_kernel, top)
         assert activation.shape == int8_map.shape[:2] and activation.max() == 1.0
