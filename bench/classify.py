@@ -353,7 +353,7 @@ def main():
 
 # Where a request's time goes, in-process: (file ending, function) -> stage.
 STAGES = {
-    ("django/test/client.py", "post"): "the whole request (Django's test client)",
+    ("bench/classify.py", "post"): "the whole request (Django's test client)",
     ("django/http/multipartparser.py", "parse"): "multipart parsing",
     ("classifier/views.py", "classify_or_reject"): "classify and store (below)",
     ("mlcore/images.py", "read_image"): "decode",
