@@ -93,7 +93,7 @@ def write(
 def choose(int8: dict) -> str:
     """The format to serve: int8 when faster and as accurate, within MAX_ACCURACY_DROP."""
     as_accurate = all(
-        accuracy[FLOAT32] - accuracy[INT8] <= MAX_ACCURACY_DROP
+        round(accuracy[FLOAT32] - accuracy[INT8], 6) <= MAX_ACCURACY_DROP
         for accuracy in int8["accuracy"].values()
     )
     return INT8 if int8["speedup"] > 1 and as_accurate else FLOAT32

@@ -119,7 +119,7 @@ def measured(speedup, **drops):
 
 def test_int8_is_served_only_when_faster_and_as_accurate_on_every_set():
     assert export.choose(measured(1.9, test=0.0, holdout=0.0)) == INT8
-    assert export.choose(measured(1.9, test=0.004, holdout=-0.02)) == INT8
+    assert export.choose(measured(1.9, test=0.005, holdout=-0.02)) == INT8
     assert export.choose(measured(1.9, test=0.0, holdout=0.006)) == FLOAT32
     assert export.choose(measured(1.9, test=0.006, holdout=0.0)) == FLOAT32
     assert export.choose(measured(0.95, test=0.0)) == FLOAT32
