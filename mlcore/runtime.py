@@ -1,4 +1,5 @@
-"""Run a saved classifier from its TFLite export with LiteRT, without TensorFlow.
+"""Run a saved classifier from its TFLite export with LiteRT, without TensorFlow: model.tflite,
+the export served (float32 or int8, as mlcore.export chose), or by name the other one.
 
 numpy, json and ai_edge_litert only: the web workers import this module, and nothing it imports
 may load TensorFlow or Keras (so neither mlcore.classifier_store nor mlcore.training).
