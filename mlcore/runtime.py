@@ -47,12 +47,15 @@ class Session:
         self.probabilities, self.feature_map = outputs.get(2), outputs.get(4)
 
     def run(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(n, size, size, 3) -> probabilities (n, classes), feature maps (n, h, w, channels)."""
+        """(n, size, size, 3) -> probabilities (n, classes), feature maps (n, h, w, channels);
+        images in 0..255, whole numbers for an int8 model, whose input is uint8."""
         if images.shape[0] != self.batch:
             self.interpreter.resize_tensor_input(self.input["index"], images.shape)
             self.interpreter.allocate_tensors()
             self.batch = images.shape[0]
-        self.interpreter.set_tensor(self.input["index"], images)
+        self.interpreter.set_tensor(
+            self.input["index"], images.astype(self.input["dtype"], copy=False)
+        )
         self.interpreter.invoke()
         return (
             self.interpreter.get_tensor(self.probabilities["index"]),
