@@ -77,6 +77,7 @@ def test_the_int8_export_agrees_with_the_float_one(trained):
     test = classifier_store.check_sets(result, None)["test"]
     float_probabilities, float_maps = runtime.load(directory, FLOAT32).predict(test.pixels)
     int8 = runtime.load(directory, INT8)
+    assert int8.session().input["dtype"] == np.uint8  # pixels go in as they are
     probabilities, feature_maps = int8.predict(test.pixels)
     np.testing.assert_array_equal(probabilities.argmax(1), float_probabilities.argmax(1))
     np.testing.assert_allclose(probabilities, float_probabilities, rtol=0, atol=0.05)
