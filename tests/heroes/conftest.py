@@ -4,8 +4,8 @@ asks (the tests of a module roll their own changes back)."""
 import pytest
 
 from heroes import services
-from mlcore.heroes import layout
 from heroes.bundled import BUNDLED_DETAILS, BUNDLED_POWERS
+from mlcore.heroes import layout
 from tests.heroes.helpers import remove_heroes
 
 

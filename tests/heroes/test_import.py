@@ -93,7 +93,8 @@ def test_the_variants_in_circulation_read_the_same(tmp_path, variant, notes):
 def test_a_transposed_table_without_a_corner_label_is_told_by_its_power_names(tmp_path):
     rows = transposed(ROWS)
     rows[0][0] = ""
-    read = table.read_powers(write(tmp_path / "t.csv", rows), known=layout.Known.of(powers=ORIGINAL.powers[:20]))
+    known = layout.Known.of(powers=ORIGINAL.powers[:20])
+    read = table.read_powers(write(tmp_path / "t.csv", rows), known=known)
     assert read.layout == "powers as rows" and read.heroes == ORIGINAL.heroes
     assert "12% of the rows are known powers" in read.notes[0]
 
