@@ -12,19 +12,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from classifier.models import ModelVersion
 from mlcore import bundles
+from tests.properties import bounded
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
-PROPERTY = settings(
-    max_examples=80,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = bounded(80)
 KINDS = ("classifier", "names")
 FILE_NAME = st.text(st.sampled_from("abcdefghij_.0123456789"), min_size=1, max_size=12).filter(
     lambda name: name not in (".", "..")

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from heroes import services
 from heroes.models import Clustering, Hero, HeroSnapshot
 from mlcore.heroes import layout
 from tests.heroes.test_import import ROWS
+from tests.properties import bounded
 
 POWER_NAMES = ROWS[0][1:]
 HERO_NAMES = [row[0] for row in ROWS[1:]]
@@ -26,12 +27,7 @@ POWER_POOL = [name for name in POWER_NAMES if layout.bare_key(name) in KNOWN.pow
 WORDS = [("True", "False"), ("TRUE", "FALSE"), ("1", "0"), ("yes", "no"), ("t", "f")]
 CORNERS = ["hero_names", "", "power", "name", "Unnamed: 0"]
 REFUSED = "refused"
-PROPERTY = settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = bounded(60)
 
 
 @st.composite

@@ -10,13 +10,14 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mlcore import datasets
 from tests.pictures import encode, picture
+from tests.properties import bounded
 
-PROPERTY = settings(max_examples=30, deadline=None, database=None)
+PROPERTY = bounded(30)
 CLASSES = ("cats", "dogs", "owls")
 
 

@@ -10,20 +10,16 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mlcore.names.namelist import SEPARATORS, problem
 from mlcore.scraping.pokemon import LayoutError, clean, write_names
 from namegen.models import NameModelVersion
 from namegen.namelist import NameListError, read_names
+from tests.properties import bounded
 
-PROPERTY = settings(
-    max_examples=80,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = bounded(80)
 # Letters whose Latin-1 bytes can never pass for UTF-8 (no letters among 0x80-0xBF), digits and
 # the punctuation names use.
 LETTERS = st.characters(categories=["L"], exclude_characters="\u00aa\u00b5\u00ba")
@@ -76,7 +72,7 @@ def test_every_form_of_a_list_is_read_exactly(data):
 
 
 @pytest.mark.django_db
-@settings(PROPERTY, max_examples=40)
+@bounded(40)
 @given(st.data())
 def test_a_mutated_list_is_read_as_it_now_is_or_refused_and_trains_nothing(data):
     names = data.draw(names_lists())

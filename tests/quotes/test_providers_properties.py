@@ -7,19 +7,15 @@ gives exactly the quotes still well formed, or is refused with the reason and st
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from quotes.models import Quote
 from quotes.pool import refill
 from quotes.providers import ProviderError, Quotable, ZenQuotes, clean
+from tests.properties import bounded
 
-PROPERTY = settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = bounded(60)
 PROVIDERS = {ZenQuotes: ("q", "a"), Quotable: ("content", "author")}
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=60).filter(
     lambda text: clean(text) and not clean(text).lower().startswith("too many requests")

@@ -13,20 +13,16 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from studio import datasets
 from tests.pictures import encode, picture
+from tests.properties import bounded
 
 pytestmark = pytest.mark.django_db
 CLASSES = ("circles", "squares")
-PROPERTY = settings(
-    max_examples=20,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = bounded(20)
 
 
 @pytest.fixture
