@@ -195,16 +195,24 @@ def test_restore_before_any_import_and_bad_arguments(tmp_path, heroes):
 
 
 @pytest.mark.django_db
-def test_the_admin_restores_earlier_heroes(tmp_path, admin_client, bundled_clusters):
-    import_files(write(tmp_path / "small.csv", ROWS[: SMALL + 1]), replace=True)
-    snapshot = HeroSnapshot.objects.get()
+def test_the_admin_restores_earlier_heroes(tmp_path, admin_client, heroes):
+    first = write(tmp_path / "first.csv", ROWS[: SMALL + 1])
+    import_files(first, replace=True)
+    clusters = clusters_by_hero()
+    import_files(
+        write(tmp_path / "next.csv", [ROWS[0], *ROWS[SMALL + 1 : 2 * SMALL + 1]]), replace=True
+    )
+    snapshot = HeroSnapshot.objects.first()
     page = admin_client.get("/admin/heroes/herosnapshot/").content.decode()
-    assert "667" in page and "bundled" in page
+    assert str(first) in page and "bundled" in page
     response = admin_client.post(
         "/admin/heroes/herosnapshot/",
         {"action": "restore", "_selected_action": [snapshot.pk]},
         follow=True,
     )
-    assert "Restored 667 heroes and 167 powers in 14 clusters" in response.content.decode()
-    assert clusters_by_hero() == bundled_clusters
+    restored = Clustering.objects.get()
+    assert f"Restored {SMALL} heroes and 167 powers in {restored.k} clusters" in (
+        response.content.decode()
+    )
+    assert clusters_by_hero() == clusters
     assert admin_client.get("/admin/heroes/herosnapshot/add/").status_code == 403
