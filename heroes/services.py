@@ -248,6 +248,8 @@ def import_tables(
     seconds = time.monotonic() - started
     lines = describe(tables, fitted, seconds) + changed.lines()
     if dry_run:
+        if drastic and not replace:
+            lines.append(f"Without --replace this import would stop: {'; '.join(drastic)}.")
         return ImportReport(None, [*lines, "Dry run: nothing was changed."])
     source = powers_path if details_path is None else f"{powers_path}, {details_path}"
     return ImportReport(store(tables, fitted, source, seconds), lines)
