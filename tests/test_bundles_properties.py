@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from classifier.models import ModelVersion
 from mlcore import bundles
-from tests.properties import bounded
+from tests.properties import as_file, bounded
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
 PROPERTY = bounded(80)
@@ -124,9 +124,9 @@ def test_a_mutated_bundle_is_read_exactly_or_refused_and_records_nothing(bundle,
     if not isinstance(read_back, str):
         assert read_back.files == files and read_back.meta["record"] == record
         return
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bundle.zip"
-        path.write_bytes(mutated)
-        with pytest.raises(CommandError, match="is refused, nothing was recorded"):
-            call_command("import_model", str(path), stdout=io.StringIO())
+    with (
+        as_file(mutated, "bundle.zip") as path,
+        pytest.raises(CommandError, match="is refused, nothing was recorded"),
+    ):
+        call_command("import_model", str(path), stdout=io.StringIO())
     assert not ModelVersion.objects.exists()

@@ -5,8 +5,6 @@ a message naming the file, and a refused file changes nothing on the site."""
 
 import csv
 import io
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,7 +15,7 @@ from heroes import services
 from heroes.models import Clustering, Hero, HeroSnapshot
 from mlcore.heroes import layout
 from tests.heroes.test_import import ROWS, SMALL, write
-from tests.properties import bounded
+from tests.properties import as_file, bounded, read_or_refusal
 
 POWER_NAMES = ROWS[0][1:]
 HERO_NAMES = [row[0] for row in ROWS[1:]]
@@ -113,14 +111,14 @@ def write_plain(heroes, powers, has):
 
 def read(data):
     """The table read from these bytes as (heroes, powers, has), or the refusal's message."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "powers.csv"
-        path.write_bytes(data)
-        try:
-            read = services.read_tables(path, known=KNOWN).powers
-        except services.HeroImportError as error:
-            assert str(path) in str(error)
-            return str(error)
+    read = read_or_refusal(
+        lambda path: services.read_tables(path, known=KNOWN).powers,
+        data,
+        "powers.csv",
+        services.HeroImportError,
+    )
+    if isinstance(read, str):
+        return read
     held = {
         hero: {p for p, yes in zip(read.powers, row, strict=True) if yes}
         for hero, row in zip(read.heroes, read.has, strict=True)
@@ -142,11 +140,11 @@ def site():
 
 def refused_by_the_command(data):
     before = site()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "powers.csv"
-        path.write_bytes(data)
-        with pytest.raises(CommandError, match="Nothing was changed"):
-            call_command("import_hero_powers", str(path), replace=True, stdout=io.StringIO())
+    with (
+        as_file(data, "powers.csv") as path,
+        pytest.raises(CommandError, match="Nothing was changed"),
+    ):
+        call_command("import_hero_powers", str(path), replace=True, stdout=io.StringIO())
     assert site() == before
 
 

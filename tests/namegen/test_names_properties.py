@@ -17,7 +17,7 @@ from mlcore.names.namelist import SEPARATORS, problem
 from mlcore.scraping.pokemon import LayoutError, clean, write_names
 from namegen.models import NameModelVersion
 from namegen.namelist import NameListError, read_names
-from tests.properties import bounded
+from tests.properties import as_file, bounded, read_or_refusal
 
 PROPERTY = bounded(80)
 # Letters whose Latin-1 bytes can never pass for UTF-8 (no letters among 0x80-0xBF), digits and
@@ -54,14 +54,7 @@ def files(draw, names):
 
 def read(data):
     """The names read from these bytes, or the refusal's message."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "names.txt"
-        path.write_bytes(data)
-        try:
-            return read_names(path)
-        except NameListError as error:
-            assert str(path) in str(error)
-            return str(error)
+    return read_or_refusal(read_names, data, "names.txt", NameListError)
 
 
 @PROPERTY
@@ -97,11 +90,11 @@ def test_a_mutated_list_is_read_as_it_now_is_or_refused_and_trains_nothing(data)
     result = read(mutated)
     if isinstance(result, str):
         before = NameModelVersion.objects.count()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "names.txt"
-            path.write_bytes(mutated)
-            with pytest.raises(CommandError, match="Nothing was trained"):
-                call_command("train_namegen", names=str(path))
+        with (
+            as_file(mutated, "names.txt") as path,
+            pytest.raises(CommandError, match="Nothing was trained"),
+        ):
+            call_command("train_namegen", names=str(path))
         assert NameModelVersion.objects.count() == before
         return
     assert kind in ("cut", "latin-1"), f"read {result[:3]} from a list that must be refused"
