@@ -24,6 +24,7 @@ STAFF_PAGES = [
     "/admin/",
     "/admin/classifier/prediction/",
     "/admin/classifier/modelversion/",
+    "/admin/heroes/herosnapshot/",
 ]
 
 
