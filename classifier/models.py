@@ -153,3 +153,21 @@ class Prediction(models.Model):
     @property
     def ranked(self):
         return sorted(self.probabilities.items(), key=lambda item: -item[1])
+
+
+class ExampleImage(models.Model):
+    """An image a visitor can classify with one click: a copy of a dataset or test image."""
+
+    classifier = models.ForeignKey(
+        ImageClassifier, on_delete=models.CASCADE, related_name="examples"
+    )
+    image = models.FileField(max_length=200)
+    thumbnail = models.FileField(max_length=200)
+    label = models.CharField("true class", max_length=100)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["classifier", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.classifier.slug}: {self.label} #{self.position}"
