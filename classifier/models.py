@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from heroproject import versions
 
+FEW_TEST_IMAGES = 30  # under this, one image moves the test accuracy by more than 3 points
+
 
 class ImageClassifier(models.Model):
     slug = models.SlugField(unique=True)
@@ -69,6 +71,11 @@ class ModelVersion(versions.ModelVersion):
     @property
     def test_accuracy(self):
         return self.metrics.get("accuracy")
+
+    @property
+    def few_test_images(self):
+        """Whether the test split is too small for its accuracy to mean much on its own."""
+        return self.metrics.get("count", 0) < FEW_TEST_IMAGES
 
     @property
     def cv_accuracy(self):

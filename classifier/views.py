@@ -181,11 +181,9 @@ def classifier_page(request, slug):
     classifier = get_object_or_404(ImageClassifier, slug=slug)
     versions = list(selectors.with_feedback(classifier.versions.all()))
     active = next((version for version in versions if version.active), None)
-    return render(
-        request,
-        "classifier/classifier.html",
-        {"classifier": classifier, "active": active, "versions": versions},
-    )
+    history = selectors.training_history(active) if active else None
+    context = {"classifier": classifier, "active": active, "versions": versions, "history": history}
+    return render(request, "classifier/classifier.html", context)
 
 
 @require_GET

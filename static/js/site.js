@@ -33,3 +33,19 @@ document.addEventListener("htmx:afterSettle", () => {
   const box = target.getBoundingClientRect();
   if (box.top < 0 || box.bottom > window.innerHeight) target.scrollIntoView({ block: "start" });
 });
+
+// A table wider than its box says that it scrolls sideways.
+const noteScrolling = () => {
+  document.querySelectorAll(".scroll-hint").forEach((box) => {
+    const note = box.previousElementSibling;
+    const noted = note && note.classList.contains("scroll-note");
+    if (box.scrollWidth > box.clientWidth + 1 && !noted) {
+      box.insertAdjacentHTML("beforebegin", '<p class="scroll-note">Scroll sideways to see it all.</p>');
+    } else if (box.scrollWidth <= box.clientWidth + 1 && noted) {
+      note.remove();
+    }
+  });
+};
+document.addEventListener("DOMContentLoaded", noteScrolling);
+document.addEventListener("htmx:afterSettle", noteScrolling);
+window.addEventListener("resize", noteScrolling);

@@ -6,8 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from classifier.models import ImageClassifier
 from heroproject import versions
 
-from .. import jobs
-from ..curves import curves
+from .. import datasets, jobs
 from ..forms import TrainingForm
 from ..models import TrainingJob
 from ..report import comparison_tables
@@ -18,7 +17,7 @@ from ..report import comparison_tables
 def train(request, slug):
     """The training form; a valid post queues a job and shows it."""
     classifier = get_object_or_404(ImageClassifier, slug=slug)
-    form = TrainingForm(request.POST or None)
+    form = TrainingForm(request.POST or None, initial={"cv": datasets.suggested_folds(classifier)})
     if request.method == "POST" and form.is_valid():
         job = jobs.start_training(classifier, form.options(), request.user.get_username())
         return redirect(job)
@@ -41,7 +40,6 @@ def job_page(request, pk):
     active = job.classifier.versions.filter(active=True).first()
     context = {
         "job": job,
-        "curves": curves(job.history),
         "waiting_before": jobs.waiting_before(job),
         "no_worker": jobs.no_worker(job),
         "active": active,

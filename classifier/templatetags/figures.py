@@ -1,0 +1,17 @@
+from django import template
+
+from classifier import figures
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/confusion.html")
+def confusion_matrix(matrix, labels, caption):
+    """The matrix as a shaded table: rows are the true classes, columns what the model said."""
+    return {"labels": labels, "rows": figures.confusion(matrix, labels), "caption": caption}
+
+
+@register.inclusion_tag("includes/curves.html")
+def training_curves(history, saved=False):
+    """Loss and accuracy per epoch as SVG charts; saved: history is a version's (per phase)."""
+    return {"charts": figures.curves(figures.epochs(history) if saved else history)}
