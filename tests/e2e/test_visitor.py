@@ -144,7 +144,7 @@ def test_the_verdict_is_in_view_after_classify(browser, shapes_dir, size):
         box = browser.driver.execute_script(
             IN_VIEW, result.find_element(By.CSS_SELECTOR, ".verdict-box")
         )
-        assert 0 <= box["top"] and box["bottom"] <= box["height"], box
+        assert box["top"] >= 0 and box["bottom"] <= box["height"], box
         # With JavaScript the answer takes the focus, so that it is read out at once.
         assert box["focused"] == browser.javascript
         browser.driver.save_screenshot(
