@@ -43,6 +43,7 @@ def train_version(
             **options,
         )
     result = training.train(dataset, progress=progress, **options)
+    progress("saving")
     return versions.record(
         ModelVersion,
         f"classifiers/{slug}",

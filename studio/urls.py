@@ -25,4 +25,5 @@ urlpatterns = [
     path("jobs/<int:pk>/", training.job_page, name="job"),
     path("jobs/<int:pk>/cancel", training.cancel, name="cancel"),
     path("jobs/<int:pk>/activate", training.activate, name="activate"),
+    path("jobs/<int:pk>/try", training.try_version, name="try"),
 ]
