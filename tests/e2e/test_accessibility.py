@@ -16,6 +16,7 @@ VISITOR_PAGES = [
     "/heroes/search/?q=bat",
     "/heroes/build/",
     "/classifiers/shapes/",
+    "/api/",
 ]
 STAFF_PAGES = [
     "/studio/",
