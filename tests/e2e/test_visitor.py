@@ -192,7 +192,7 @@ def test_model_page_figures_are_legible(browser, size):
     browser.resize_viewport(*size)
     try:
         browser.go("/classifiers/shapes/")
-        cells = browser.find_all(".confusion td")
+        cells = browser.find_all(".confusion tbody td")
         assert len(cells) == 9 and all(cell.text.isdigit() for cell in cells)
         sizes = browser.driver.execute_script(FIGURE_TEXT_SIZES)
         assert len(sizes) > 9 + 6 and min(sizes) >= 12, sizes
