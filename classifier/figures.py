@@ -5,7 +5,7 @@ classifier/templatetags/figures.py."""
 
 import math
 
-WIDTH, HEIGHT = 320, 180
+WIDTH, HEIGHT = 280, 170
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 30  # room for the tick labels
 CHARTS = {
     "Loss": ("loss", "val_loss"),

@@ -1,14 +1,18 @@
+import itertools
+
 from django import template
 
 from classifier import figures
 
 register = template.Library()
+ids = itertools.count(1)  # one id per matrix drawn, for its caption
 
 
 @register.inclusion_tag("includes/confusion.html")
 def confusion_matrix(matrix, labels, caption):
     """The matrix as a shaded table: rows are the true classes, columns what the model said."""
-    return {"labels": labels, "rows": figures.confusion(matrix, labels), "caption": caption}
+    rows = figures.confusion(matrix, labels)
+    return {"labels": labels, "rows": rows, "caption": caption, "id": f"confusion-{next(ids)}"}
 
 
 @register.inclusion_tag("includes/curves.html")

@@ -67,3 +67,18 @@ def test_the_api_page_shows_the_curl_examples(client, shapes_classifier):
     html = client.get("/api/").content.decode()
     assert re.search(r"curl -F image=@chart.png http://testserver/api/classify/shapes", html)
     assert "/api/names?count=5" in html
+
+
+def test_staff_pick_examples_in_the_studio(admin_client, shapes_classifier):
+    response = admin_client.post("/studio/shapes/examples/")
+    assert response.status_code == 302
+    assert ExampleImage.objects.filter(classifier=shapes_classifier).count() == 3
+    page = admin_client.get("/studio/shapes/").content.decode()
+    assert page.count("/thumbnail.jpg") >= 3 and "Pick new examples" in page
+
+
+def test_examples_need_an_active_version(admin_client, shapes_classifier):
+    shapes_classifier.versions.update(active=False)
+    response = admin_client.post("/studio/shapes/examples/", follow=True)
+    assert "train one" in response.content.decode()
+    assert not ExampleImage.objects.exists()

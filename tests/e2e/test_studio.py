@@ -205,6 +205,16 @@ def test_staff_make_train_compare_activate_and_use_a_classifier(
     browser.check_layout("studio-job-finished", scroll_to=browser.find(".site-header"))
     heading = browser.find("#job").find_element(By.XPATH, ".//h2[starts-with(., 'Version 2 ag')]")
     browser.check_layout("studio-job-comparison", scroll_to=heading)
+    assert browser.find("#job .verdict-line").text.startswith("v2 ")
+
+    # The new version tried on an image before it is activated: its answer, focused.
+    browser.find("#try-image").send_keys(str(shapes_dir / "red_circle" / "001.png"))
+    browser.find(".try-form button[type=submit]").click()
+    assert browser.wait_for("#try-result .verdict").text.startswith("v2 says ")
+    assert browser.driver.execute_script(
+        "return document.activeElement.classList.contains('verdict-box')"
+    )
+    browser.assert_accessible("the finished job")
     browser.find("#job").find_element(By.XPATH, ".//button[.='Activate version 2']").click()
     see(browser, ".messages", f"{SLUG} v2 is now active.")
 
