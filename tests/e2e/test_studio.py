@@ -28,6 +28,7 @@ TINY = {  # a training of 10-20 s on two cores
     "augment_copies": "1",
     "input_size": "96",
     "test_fraction": "0.2",
+    "cv": "0",  # proposed for so few images (below), but five more trainings would be slow here
 }
 TRAINING_SECONDS = 150  # the worker's first job also imports TensorFlow
 JS_ONLY = pytest.mark.parametrize("browser", [True], indirect=True, ids=["js"])
@@ -110,6 +111,7 @@ def add_images(browser, label, paths):
 def start_training(browser, seed):
     browser.go(f"/studio/{SLUG}/train/")
     form = browser.find("form.train-form")
+    assert form.find_element(By.ID, "id_cv").get_attribute("value") == "5"  # a small dataset
     Select(form.find_element(By.ID, "id_backbone")).select_by_value(TINY["backbone"])
     for name, value in {**TINY, "seed": str(seed)}.items():
         if name != "backbone":
