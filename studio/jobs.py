@@ -147,15 +147,16 @@ def folder_of(job):
 
 
 # The rough cost of each stage of a training, to estimate the share of the whole done.
-STAGE_WEIGHTS = {"scan": 1, "images": 1, "features": 2, "phase": 2}
+STAGE_WEIGHTS = {"scan": 1, "images": 1, "features": 2, "phase": 2, "saving": 1}
 
 
 def planned_units(options):
-    """The whole training in units of STAGE_WEIGHTS: the scan once, then for each
-    cross-validation fold and for the final training, decoding, features and each phase."""
+    """The whole training in units of STAGE_WEIGHTS: the scan, then for each cross-validation
+    fold and for the final training, decoding, features and each phase, then saving."""
     phases = 2 if options.get("fine_tune") else 1
     run = STAGE_WEIGHTS["images"] + STAGE_WEIGHTS["features"] + phases * STAGE_WEIGHTS["phase"]
-    return STAGE_WEIGHTS["scan"] + (1 + (options.get("cv") or 0)) * run
+    once = STAGE_WEIGHTS["scan"] + STAGE_WEIGHTS["saving"]
+    return once + (1 + (options.get("cv") or 0)) * run
 
 
 def time_left(job, now=None):
@@ -197,6 +198,7 @@ class Progress:
             job.stage = f"Cross-validation fold {args[0]} of {args[1]}"
         elif event == "saving":
             job.stage, job.done, job.total = "Saving and checking the new version", 0, 0
+            self.advance("saving", 0)
         elif len(args) == 2:
             job.stage = {"scan": "Checking images", "images": "Decoding images"}.get(
                 event, "Backbone features"

@@ -64,7 +64,7 @@ def test_a_job_trains_compares_and_waits_to_be_activated(
     verdict = r"v2 (is right on \d+ (more|fewer) of \d+ test images than v1|and v1 are right)"
     assert re.search(verdict, page)
     assert "Only " in page and "test images: each one moves" in page  # a 20% split of 30 images
-    assert 0.5 < job.overall <= 1
+    assert 0.5 < job.overall < 1  # saving and comparing are left when the epochs end
 
     picture = (dataset / "red_circle" / "000.png").read_bytes()
     tried = admin_client.post(
