@@ -61,12 +61,9 @@ def nice_ticks(low, high, count=4):
         if (high - low) / (step * factor) <= count:
             step *= factor
             break
-    first = math.floor(low / step) * step
-    ticks = []
-    value = first
-    while value < high + step / 2:
-        ticks.append(round(value, 10))
-        value += step
+    ticks = [round(math.floor(low / step) * step, 10)]
+    while ticks[-1] < high - step * 1e-6:
+        ticks.append(round(ticks[-1] + step, 10))
     return ticks
 
 
