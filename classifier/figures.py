@@ -93,6 +93,16 @@ def curves(history):
                 }
                 for figure, values in series.items()
             ],
+            "table": [
+                (
+                    epoch,
+                    [
+                        values[epoch - 1] if epoch <= len(values) else None
+                        for values in series.values()
+                    ],
+                )
+                for epoch in range(1, count + 1)
+            ],
             "x_ticks": [(f"{x(epoch):.1f}", epoch) for epoch in epoch_ticks(count)],
             "y_ticks": [(f"{y(value):.1f}", f"{value:g}") for value in y_ticks],
             "width": WIDTH,

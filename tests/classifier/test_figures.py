@@ -50,3 +50,9 @@ def test_a_saved_history_becomes_one_entry_per_epoch():
         ("fine_tune", 1, 0.4),
     ]
     assert "kept" not in epochs[-1]
+
+
+def test_the_curves_table_holds_every_epoch():
+    history = [{"epoch": 1, "accuracy": 0.5, "val_accuracy": 0.4}, {"epoch": 2, "accuracy": 0.8}]
+    table = figures.curves(history)["Accuracy"]["table"]
+    assert table == [(1, [0.5, 0.4]), (2, [0.8, None])]

@@ -25,6 +25,8 @@ STAFF_PAGES = [
     "/admin/",
     "/admin/classifier/prediction/",
     "/admin/classifier/modelversion/",
+    "/admin/classifier/modelversion/1/change/",
+    "/admin/classifier/imageclassifier/1/change/",
 ]
 
 
