@@ -37,6 +37,15 @@ def shown_probabilities(result):
     }
 
 
+def focused(browser, text):
+    """With JavaScript, whether the focus is on what an HTMX answer brought (holding text);
+    without, the browser loaded a whole page and nothing is to check."""
+    if not browser.javascript:
+        return True
+    shown = browser.driver.execute_script("return document.activeElement.textContent")
+    return text in shown
+
+
 def test_upload_shows_every_class_and_the_heatmap(browser, shapes_dir):
     browser.go("/")
     assert browser.find("h1").text == HOME_HEADING
@@ -69,6 +78,7 @@ def test_feedback_yes_is_thanked(browser, shapes_dir):
     thanks = (By.ID, f"feedback-{prediction_id(result)}"), "Thank you: you said this is right."
     result.find_element(By.CSS_SELECTOR, "button[name=verdict][value=correct]").click()
     browser.wait(EC.text_to_be_present_in_element(*thanks))
+    assert focused(browser, "Thank you: you said this is right.")
 
 
 def test_feedback_no_with_the_right_class_is_thanked(browser, shapes_dir):
@@ -115,6 +125,7 @@ def test_name_generator_gives_as_many_names_as_asked_with_the_prefix(browser):
         browser.wait(EC.staleness_of(generator))
         names = [name.text for name in browser.find_all(".names .name-text")]
         assert len(names) == count, browser.find("#generator").text
+        assert focused(browser, names[0])
         assert all(name.casefold().startswith("pi") for name in names), names
     browser.check_layout("names")
 
@@ -124,6 +135,7 @@ def test_new_quote_shows_another_quote(browser):
     shown = browser.find("#quote .quote-text").text
     browser.driver.find_element(By.LINK_TEXT, "New quote").click()
     browser.wait(lambda _: browser.find("#quote .quote-text").text != shown)
+    assert focused(browser, "New quote")
     # HTMX swaps the widget in place; without JavaScript the link loads the page again.
     assert ("quote_after=" in browser.driver.current_url) != browser.javascript
 
