@@ -55,6 +55,7 @@ def train_version(
             **options,
         )
     result = training.train(dataset, progress=progress, **options)
+    progress("saving")
     return versions.record(
         ModelVersion,
         f"classifiers/{slug}",

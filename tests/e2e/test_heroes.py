@@ -131,6 +131,30 @@ def test_build_a_hero(browser):
     assert len(ticked) == 3  # the form keeps what was ticked
 
 
+@pytest.mark.parametrize("browser", [True], ids=["js"], indirect=True)
+def test_the_build_result_stays_in_view_while_ticking_on_a_phone(phone):
+    phone.go("/heroes/build/")
+    last = phone.find_all(".power-choices label")[-1]
+    phone.driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", last)
+    phone.driver.execute_script("window.scrollBy(0, 60)")  # clear of the sticky buttons
+    last.click()
+    phone.wait_for('#build-result[data-powers="1"]')
+    box = phone.driver.execute_script(
+        "return document.querySelector('#build-result .placed').getBoundingClientRect().toJSON()"
+    )
+    assert box["top"] >= 0 and box["bottom"] <= 800, box
+    phone.driver.save_screenshot(phone.screenshots / "heroes-build-ticked-js-360x800.png")
+
+
+def test_the_map_zooms_for_fingers(phone):
+    phone.go("/heroes/")
+    dot = phone.find(".hero-map circle")
+    before = dot.rect["width"]
+    phone.find(".map-zoom-label").click()
+    assert phone.find(".map-zoom-label").text == "Zoom out"
+    assert dot.rect["width"] >= 3 * before and dot.rect["width"] >= 10
+
+
 def test_staff_restore_the_heroes_an_import_replaced(browser, site, tmp_path):
     """Last: the site ends with the bundled heroes it started with."""
     rows = BUNDLED_POWERS.read_text(encoding="utf-8").splitlines()[:61]

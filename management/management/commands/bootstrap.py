@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from classifier import examples
 from classifier.models import ImageClassifier, ModelVersion
 from heroes.models import Hero
 from heroes.services import load_bundled
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         did = [
             self.quotes(),
             self.chart_classifier(options["force"]),
+            self.chart_examples(),
             self.name_generator(options["force"]),
             self.heroes(),
         ]
@@ -53,6 +55,14 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Bootstrap done in {elapsed:.0f} s."))
         else:
             self.stdout.write(self.style.SUCCESS("Nothing to do: the site is already set up."))
+
+    def chart_examples(self):
+        charts = ImageClassifier.objects.filter(slug=CHARTS, versions__active=True).first()
+        if charts is None or charts.examples.exists():
+            return False
+        picked = examples.pick(charts)
+        self.stdout.write(f"Chart classifier: {len(picked)} example images for the home page.")
+        return True
 
     def quotes(self):
         if Quote.objects.exists():
