@@ -57,8 +57,10 @@ class Session:
             self.input["index"], images.astype(self.input["dtype"], copy=False)
         )
         self.interpreter.invoke()
+        # An int8 model's softmax comes in steps of 1/256: scaled back to a sum of one.
+        probabilities = self.interpreter.get_tensor(self.probabilities["index"])
         return (
-            self.interpreter.get_tensor(self.probabilities["index"]),
+            probabilities / probabilities.sum(axis=1, keepdims=True),
             self.interpreter.get_tensor(self.feature_map["index"]),
         )
 
