@@ -21,9 +21,10 @@ HEAD_DIR = DATA / "chart_head"
 REAL_CHARTS = DATA / "real_charts"
 
 
-def install(slug, title, dataset_dir, activate=True):
+def install(slug, title, dataset_dir, int8_checks=(), activate=True):
     """Record the shipped chart classifier as slug's next version; dataset_dir (the charts it
-    is listed with, e.g. the bundled real ones) gives the images its export is checked on."""
+    is listed with, e.g. the bundled real ones) gives the images its export is checked on, and
+    int8_checks more labelled folders (as training_service.train_version's)."""
     started = time.perf_counter()
     model, head, manifest = shipped.build(HEAD_DIR)
     recipe = manifest["recipe"]
@@ -49,7 +50,8 @@ def install(slug, title, dataset_dir, activate=True):
         dataset=datasets.scan(dataset_dir),
         seconds=time.perf_counter() - started,
     )
-    return record(slug, title, result, activate), manifest
+    checks = {Path(folder).name: datasets.scan(folder) for folder in int8_checks}
+    return record(slug, title, result, activate, checks=checks), manifest
 
 
 def rebuild(real_dir=REAL_CHARTS, out_dir=HEAD_DIR, say=print):

@@ -4,6 +4,7 @@ Imports TensorFlow: for commands and training workers, never for web workers.
 """
 
 from functools import partial
+from pathlib import Path
 
 from heroproject import versions
 from mlcore import classifier_store, crossval, datasets, training
@@ -33,14 +34,17 @@ def train_version(
     cv=0,
     real_charts=None,
     progress=ignore,
+    int8_checks=(),
     **options,
 ):
     """Scan data_dir (scan: datasets.scan's options), add the real charts of the real_charts
     folder (mlcore.charts.real, read for the dataset's classes) to its train split,
     cross-validate over cv folds when cv is set, train (options: mlcore.training.train's), and
     record the version (heroproject.versions), active unless activate is False. progress gets
-    mlcore.progress's events."""
+    mlcore.progress's events. int8_checks: more labelled folders the int8 export must be as
+    accurate on as the float one to be served (mlcore.export), named by their folder's name."""
     scan = scan or {}
+    checks = {Path(folder).name: datasets.scan(folder) for folder in int8_checks}
     dataset = datasets.scan(
         data_dir, progress=lambda done, total: progress("scan", done, total), **scan
     )
@@ -58,16 +62,17 @@ def train_version(
             **options,
         )
     result = training.train(dataset, progress=progress, **options)
-    return record(slug, title, result, activate, cross_validation)
+    progress("saving")
+    return record(slug, title, result, activate, cross_validation, checks)
 
 
-def record(slug, title, result, activate, cross_validation=None):
+def record(slug, title, result, activate, cross_validation=None, checks=None):
     """Record a training result (mlcore.training.TrainingResult) as the classifier's next
-    version, with its files (heroproject.versions)."""
+    version, with its files (heroproject.versions); checks: see mlcore.classifier_store."""
     return versions.record(
         ModelVersion,
         f"classifiers/{slug}",
-        partial(classifier_store.write, result),
+        partial(classifier_store.write, result, checks=checks),
         owner=classifier_for(slug, title),
         activate=activate,
         backbone=result.backbone,

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_slug
 from django.db import transaction
 
-from classifier.models import ImageClassifier, Prediction
+from classifier.models import FEW_TEST_IMAGES, ImageClassifier, Prediction
 from classifier.predictions import copy_to_dataset, dataset_label
 from mlcore import archives, datasets, images
 from mlcore.files import write_whole
@@ -28,6 +28,7 @@ from mlcore.scraping.manifest import SUFFIXES
 CLASS_NAME = re.compile(r"\w[\w .-]*")  # a folder name, as scrape_images --class takes
 CLASS_NAME_LENGTH = 100
 MIN_CLASSES = 2  # to train
+CV_FOLDS = 5  # cross-validation offered by default for a small dataset
 PREDICTION_PREFIX = "prediction-"  # copy_to_dataset's file names
 THUMBNAIL = 256
 
@@ -147,6 +148,12 @@ def classes(classifier):
         entries.sort(key=lambda entry: (-entry.stat().st_mtime_ns, entry.name))
         found.append(ClassImages(name, [entry.name for entry in entries]))
     return found
+
+
+def suggested_folds(classifier):
+    """CV_FOLDS when the default test split would hold too few images to trust alone, else 0."""
+    count = sum(len(found.images) for found in classes(classifier))
+    return CV_FOLDS if count * datasets.TEST_FRACTION < FEW_TEST_IMAGES else 0
 
 
 def is_image_name(name):

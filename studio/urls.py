@@ -19,10 +19,12 @@ urlpatterns = [
     path("<slug:slug>/images/<str:label>/<str:name>", datasets.image, name="image"),
     path("<slug:slug>/predictions/", datasets.add_predictions, name="add_predictions"),
     path("<slug:slug>/collect/", datasets.collect, name="collect"),
+    path("<slug:slug>/examples/", datasets.pick_examples, name="pick_examples"),
     # training: jobs, their progress, comparing and activating versions (studio/views/training.py)
     path("<slug:slug>/train/", training.train, name="train"),
     path("<slug:slug>/roll-back", training.roll_back, name="roll_back"),
     path("jobs/<int:pk>/", training.job_page, name="job"),
     path("jobs/<int:pk>/cancel", training.cancel, name="cancel"),
     path("jobs/<int:pk>/activate", training.activate, name="activate"),
+    path("jobs/<int:pk>/try", training.try_version, name="try"),
 ]

@@ -4,17 +4,20 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from classifier import shipped_charts
+from classifier import examples, shipped_charts
 from classifier.models import ImageClassifier, ModelVersion
 from heroes.models import Hero
 from heroes.services import load_bundled
-from mlcore.charts import CHART_CLASSES
+from mlcore.charts import CHART_CLASSES, engines
 from namegen.models import NameModelVersion
 from quotes.models import Quote
 from quotes.pool import refill
 from quotes.providers import Bundled
 
 CHARTS = "charts"
+# Charts of the engines never trained on, for the int8 export's accuracy check (mlcore.export):
+# a choice of export, not of the model, so the holdout stays unseen by training.
+HOLDOUT_PER_CLASS = 20
 CHARTS_DESCRIPTION = (
     "What is the name of that plot? Trained on real charts from news sites, papers and "
     "charting galleries, and on charts this site draws itself with nine charting tools, and "
@@ -40,6 +43,7 @@ class Command(BaseCommand):
         did = [
             self.quotes(),
             self.chart_classifier(options["force"]),
+            self.chart_examples(),
             self.name_generator(options["force"]),
             self.heroes(),
         ]
@@ -48,6 +52,14 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Bootstrap done in {elapsed:.0f} s."))
         else:
             self.stdout.write(self.style.SUCCESS("Nothing to do: the site is already set up."))
+
+    def chart_examples(self):
+        charts = ImageClassifier.objects.filter(slug=CHARTS, versions__active=True).first()
+        if charts is None or charts.examples.exists():
+            return False
+        picked = examples.pick(charts)
+        self.stdout.write(f"Chart classifier: {len(picked)} example images for the home page.")
+        return True
 
     def quotes(self):
         if Quote.objects.exists():
@@ -92,8 +104,9 @@ class Command(BaseCommand):
                 real_charts=str(shipped_charts.REAL_CHARTS),
                 stdout=self.stdout,
             )
+        holdout = self.charts(f"{CHARTS}-holdout", HOLDOUT_PER_CLASS, engines.HOLDOUT)
         self.stdout.write("Chart classifier: building the served model from the shipped head...")
-        version, manifest = shipped_charts.install(CHARTS, "Chart types", charts)
+        version, manifest = shipped_charts.install(CHARTS, "Chart types", charts, [holdout])
         ImageClassifier.objects.filter(slug=CHARTS).update(
             description=CHARTS_DESCRIPTION, unsure_threshold=manifest["unsure_threshold"]
         )
@@ -103,3 +116,19 @@ class Command(BaseCommand):
             f"training {metrics['accuracy']:.3f} right over {metrics['count']} charts."
         )
         return True
+
+    def charts(self, name, per_class, names):
+        """The folder of charts `name` in the datasets, drawn by the engines names if empty."""
+        charts = settings.DATASETS_DIR / name
+        if all(any((charts / label).glob("*")) for label in CHART_CLASSES):
+            self.stdout.write(f"Chart classifier: using the charts in {charts}.")
+        else:
+            self.stdout.write(f"Chart classifier: drawing {per_class} charts per class...")
+            call_command(
+                "make_chart_dataset",
+                str(charts),
+                per_class=per_class,
+                engines=",".join(names),
+                stdout=self.stdout,
+            )
+        return charts
