@@ -79,12 +79,15 @@ def write(
     models = {FLOAT32: float_model}
     try:
         models[INT8] = convert(model, calibration.astype(np.float32))
-    # The converter raises several kinds (ConverterError, ValueError, RuntimeError): all mean
-    # there is no integer export, and the float one is served.
+        measured = measure(models, sets)
+    # The converter raises several kinds (ConverterError, ValueError, RuntimeError), and so does
+    # LiteRT for an integer model it cannot prepare (XNNPACK, on a concatenation of several
+    # depths' features): all mean there is no integer export, and the float one is served.
     except Exception as error:
+        models.pop(INT8, None)
         report["int8"] = {"error": f"{type(error).__name__}: {error}"}
     else:
-        report["int8"] = {"calibration_images": len(calibration), **measure(models, sets)}
+        report["int8"] = {"calibration_images": len(calibration), **measured}
         report["format"] = choose(report["int8"])
     for format_, data in models.items():
         name = TFLITE_MODEL if format_ == report["format"] else UNSERVED_TFLITE[format_]
