@@ -8,16 +8,13 @@ from classifier import examples, shipped_charts
 from classifier.models import ImageClassifier, ModelVersion
 from heroes.models import Hero
 from heroes.services import load_bundled
-from mlcore.charts import CHART_CLASSES, engines
+from mlcore.charts import CHART_CLASSES
 from namegen.models import NameModelVersion
 from quotes.models import Quote
 from quotes.pool import refill
 from quotes.providers import Bundled
 
 CHARTS = "charts"
-# Charts of the engines never trained on, for the int8 export's accuracy check (mlcore.export):
-# a choice of export, not of the model, so the holdout stays unseen by training.
-HOLDOUT_PER_CLASS = 20
 CHARTS_DESCRIPTION = (
     "What is the name of that plot? Trained on real charts from news sites, papers and "
     "charting galleries, and on charts this site draws itself with nine charting tools, and "
@@ -28,8 +25,9 @@ CHARTS_DESCRIPTION = (
 class Command(BaseCommand):
     help = (
         "Make the site usable from nothing: database, cache table, quote pool, the chart "
-        "classifier (trained on charts it draws), the name generator and the bundled heroes. "
-        "Idempotent: what is already there is left alone unless --force."
+        "classifier (built from its shipped head and the bundled real charts), the name "
+        "generator and the bundled heroes. Idempotent: what is already there is left alone "
+        "unless --force."
     )
 
     def add_arguments(self, parser):
@@ -104,9 +102,8 @@ class Command(BaseCommand):
                 real_charts=str(shipped_charts.REAL_CHARTS),
                 stdout=self.stdout,
             )
-        holdout = self.charts(f"{CHARTS}-holdout", HOLDOUT_PER_CLASS, engines.HOLDOUT)
         self.stdout.write("Chart classifier: building the served model from the shipped head...")
-        version, manifest = shipped_charts.install(CHARTS, "Chart types", charts, [holdout])
+        version, manifest = shipped_charts.install(CHARTS, "Chart types", charts)
         ImageClassifier.objects.filter(slug=CHARTS).update(
             description=CHARTS_DESCRIPTION, unsure_threshold=manifest["unsure_threshold"]
         )
@@ -116,19 +113,3 @@ class Command(BaseCommand):
             f"training {metrics['accuracy']:.3f} right over {metrics['count']} charts."
         )
         return True
-
-    def charts(self, name, per_class, names):
-        """The folder of charts `name` in the datasets, drawn by the engines names if empty."""
-        charts = settings.DATASETS_DIR / name
-        if all(any((charts / label).glob("*")) for label in CHART_CLASSES):
-            self.stdout.write(f"Chart classifier: using the charts in {charts}.")
-        else:
-            self.stdout.write(f"Chart classifier: drawing {per_class} charts per class...")
-            call_command(
-                "make_chart_dataset",
-                str(charts),
-                per_class=per_class,
-                engines=",".join(names),
-                stdout=self.stdout,
-            )
-        return charts
