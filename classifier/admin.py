@@ -4,7 +4,6 @@ import re
 from functools import cached_property
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
@@ -19,7 +18,7 @@ from django.utils.text import capfirst
 
 from heroproject.admin_actions import VERSION_ACTIONS
 
-from . import predictions, selectors
+from . import datasets, predictions, selectors
 from .models import ImageClassifier, ModelVersion, Prediction
 from .templatetags.classifier import cross_validated, percent
 
@@ -434,10 +433,17 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Add to dataset (the originals, under their true labels)")
     def add_to_dataset(self, request, queryset):
-        added, skipped = predictions.copy_to_dataset(queryset)
-        self.message_user(
-            request,
-            f"Copied {added} images into {settings.DATASETS_DIR}; skipped {skipped} without a "
-            "known label or a kept original.",
-            messages.SUCCESS if added else messages.WARNING,
-        )
+        chosen = queryset.select_related("classifier", "version").order_by("pk")
+        for classifier in ImageClassifier.objects.filter(predictions__in=queryset).distinct():
+            try:
+                report = datasets.add_predictions(
+                    classifier, [p for p in chosen if p.classifier_id == classifier.pk]
+                )
+            except datasets.DatasetError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                f"{classifier.title}: {report.summary()}",
+                messages.SUCCESS if report.added else messages.WARNING,
+            )

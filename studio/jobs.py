@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from classifier import datasets
 from mlcore import comparison, model_dirs
 
 from .models import TrainingJob
@@ -208,7 +209,11 @@ def run(job_id):
     options = dict(job.options)
     try:
         version = train_version(
-            slug, settings.DATASETS_DIR / slug, activate=False, progress=progress, **options
+            slug,
+            datasets.existing_folder(job.classifier),
+            activate=False,
+            progress=progress,
+            **options,
         )
     except JobCancelled:
         finish(job, Status.CANCELLED, "Cancelled while training; nothing was saved.")
@@ -231,6 +236,6 @@ def compare_with_active(version):
     active = version.siblings().filter(active=True).first()
     if active is None:
         return {}
-    dataset = settings.DATASETS_DIR / version.classifier.slug
+    dataset = datasets.folder(version.classifier)
     result = comparison.compare(version.path, active.path, dataset)
     return {"old_number": active.number, "new_number": version.number, **result}

@@ -12,12 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from classifier import selectors
+from classifier import datasets, selectors
 from classifier.models import ImageClassifier
 from heroproject import uploads
 from mlcore import archives, images
 
-from .. import collecting, datasets
+from .. import collecting
 from ..forms import ClassForm, ClassifierForm, CollectForm, ImagesForm, ZipForm
 from ..models import CollectionJob
 

@@ -8,6 +8,7 @@ import pytest
 from classifier.models import Prediction
 from tests.classifier.uploading import post, red_circle
 from tests.factories import make_version
+from tests.pictures import encode, picture
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +43,22 @@ def test_admin_adds_reviewed_originals_to_the_dataset(
     admin_client, client, shapes_classifier, shapes_dir, settings, tmp_path
 ):
     settings.DATASETS_DIR = tmp_path / "datasets"
-    post(client, red_circle(shapes_dir))
+    photo = encode(picture(7), "PNG")
+    post(client, photo)
     post(client, red_circle(shapes_dir))
     first, second = Prediction.objects.order_by("pk")
     Prediction.objects.filter(pk=first.pk).update(true_label="red_circle")
-    admin_client.post(
-        "/admin/classifier/prediction/",
-        {"action": "add_to_dataset", "_selected_action": [first.pk, second.pk]},
-    )
+    selected = {"action": "add_to_dataset", "_selected_action": [first.pk, second.pk]}
+    response = admin_client.post("/admin/classifier/prediction/", selected, follow=True)
+    assert "Shapes has no dataset folder" in response.content.decode()
+    assert not (tmp_path / "datasets").exists()
+
+    (tmp_path / "datasets" / "shapes" / "red_circle").mkdir(parents=True)
+    response = admin_client.post("/admin/classifier/prediction/", selected, follow=True)
+    assert "Added 1 image; turned away 1" in response.content.decode()
     copied = list((tmp_path / "datasets" / "shapes").rglob("*.png"))
     assert [path.parent.name for path in copied] == ["red_circle"]
-    assert copied[0].read_bytes() == red_circle(shapes_dir)
+    assert copied[0].read_bytes() == photo
 
 
 def test_admin_is_for_staff_only(client, shapes_classifier):

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from classifier import datasets
 from classifier.models import ImageClassifier, ModelVersion, Prediction
 from mlcore import archives
-from studio import datasets
 from tests.classifier.uploading import bomb_png
 from tests.mlcore.test_archives import lie_about_sizes, make_zip
 from tests.pictures import encode, picture
