@@ -21,7 +21,7 @@ from PIL import Image
 from heroproject import ratelimits
 from mlcore import images
 
-from .models import ModelVersion, Prediction, upload_name
+from .models import ModelVersion, Prediction, margin, upload_name
 from .serving import classify
 
 EXTENSIONS = {
@@ -113,6 +113,7 @@ def record(classifier, classification, data, latency_ms, client="", thumbnail_la
         sha256=images.sha256(data),
         size_bytes=len(data),
         probabilities=dict(classification.ranked),
+        margin=margin(dict(classification.ranked)),
         label=classification.label,
         probability=classification.probability,
         unsure=classification.unsure,
