@@ -55,16 +55,24 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
 fi
 
 # Chart.js and Apache ECharts, two of the engines the chart classifier's training charts are drawn
-# with (in headless Chromium), pinned by mlcore/charts/js/package-lock.json.
-charts_js=mlcore/charts/js
-if [ "$requirements" = requirements.txt ]; then
-  :  # a web server draws no charts
-elif command -v npm >/dev/null; then
-  if ! cmp -s "$charts_js/package-lock.json" "$charts_js/node_modules/.installed-lock"; then
-    echo "Installing the JavaScript chart libraries into $charts_js/node_modules"
-    npm ci --prefix "$charts_js" --no-audit --no-fund --loglevel=error >/dev/null
-    cp "$charts_js/package-lock.json" "$charts_js/node_modules/.installed-lock"
+# with (in headless Chromium), pinned by mlcore/charts/js/package-lock.json; for the tests also
+# axe-core, which the browser tests inject into every page they check, pinned by
+# tests/e2e/axe/package-lock.json.
+npm_folders=()
+case "$requirements" in
+  requirements.txt) ;;  # a web server draws no charts
+  requirements-dev.txt) npm_folders=(mlcore/charts/js tests/e2e/axe) ;;
+  *) npm_folders=(mlcore/charts/js) ;;
+esac
+for folder in "${npm_folders[@]}"; do
+  if ! command -v npm >/dev/null; then
+    echo "Note: without npm the chart generator skips its Chart.js and ECharts engines" \
+      "and the browser tests skip their accessibility checks." >&2
+    break
   fi
-else
-  echo "Note: without npm the chart generator skips its Chart.js and ECharts engines." >&2
-fi
+  if ! cmp -s "$folder/package-lock.json" "$folder/node_modules/.installed-lock"; then
+    echo "Installing the JavaScript packages of $folder"
+    npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error >/dev/null
+    cp "$folder/package-lock.json" "$folder/node_modules/.installed-lock"
+  fi
+done

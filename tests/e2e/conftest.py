@@ -34,6 +34,7 @@ CHROMIUM_FLAGS = [
     "--disable-dev-shm-usage",
 ]
 PHONE, DESKTOP = (360, 800), (1440, 900)
+AXE = ROOT / "tests" / "e2e" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WAIT_SECONDS = 30  # the 2-core CI machine runs the models beside the browser
 
 # Elements whose right edge is past the viewport, named like CSS selectors.
@@ -48,6 +49,21 @@ return {
     .filter((e) => e.getBoundingClientRect().right > width)
     .map((e) => name(e) + " (right " + Math.round(e.getBoundingClientRect().right) + ")"),
 };
+"""
+
+
+# axe-core's violations of the page as it stands, reduced to what a failing test should say.
+AXE_RUN_SCRIPT = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]}).then(
+  (results) => done(results.violations.map((violation) => ({
+    id: violation.id,
+    impact: violation.impact,
+    help: violation.help,
+    targets: violation.nodes.map((node) => node.target.join(" ")),
+  }))),
+  (error) => done([{id: "axe-error", impact: "critical", help: String(error), targets: []}]),
+);
 """
 
 
@@ -112,6 +128,27 @@ class Browser:
                     f"{page} overflows {layout['innerWidth']} px by "
                     f"{layout['scrollWidth'] - layout['innerWidth']} px: {layout['sticking_out']}"
                 )
+
+    def axe_violations(self, impacts=("serious", "critical")):
+        """axe-core's violations on the page as shown, of the impacts named, as readable lines."""
+        if not AXE.exists():
+            pytest.skip(f"accessibility checks need axe-core: run scripts/install.sh dev ({AXE})")
+        if not self.driver.execute_script("return typeof axe !== 'undefined'"):
+            self.driver.execute_script(AXE.read_text())
+        self.driver.set_script_timeout(WAIT_SECONDS)
+        return [
+            f"{violation['impact']} {violation['id']} ({violation['help']}): "
+            + ", ".join(violation["targets"][:5])
+            for violation in self.driver.execute_async_script(AXE_RUN_SCRIPT)
+            if violation["impact"] in impacts
+        ]
+
+    def assert_accessible(self, page):
+        """No serious or critical axe-core violation on the page, on a phone and a desktop."""
+        for width, height in (PHONE, DESKTOP):
+            self.resize_viewport(width, height)
+            violations = self.axe_violations()
+            assert not violations, f"{page} at {width} px: " + "; ".join(violations)
 
 
 def make_staff(site, username, password):
