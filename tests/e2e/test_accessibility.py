@@ -21,8 +21,10 @@ STAFF_PAGES = [
     "/studio/",
     "/studio/shapes/",
     "/studio/shapes/train/",
+    "/studio/shapes/review/",
     "/admin/",
     "/admin/classifier/prediction/",
+    "/admin/classifier/prediction/?q=red_circle",
     "/admin/classifier/modelversion/",
 ]
 
