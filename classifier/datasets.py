@@ -43,6 +43,11 @@ SUFFIXES = {  # Pillow's format -> the extension of an image's file name
 }
 
 
+# The fingerprints of the datasets' images in this process, by path: a file unchanged since it
+# was last read (same size and time) is not decoded again when the next image is checked.
+FINGERPRINTS = {}
+
+
 class DatasetError(ValueError):
     """A request the dataset cannot take; field names the form field it is about, if any."""
 
@@ -237,7 +242,7 @@ class Intake:
 
     def __init__(self, classifier):
         self.root = existing_folder(classifier)
-        self.index, _ = hygiene.clean_folder(self.root, remove=False)
+        self.index, _ = hygiene.clean_folder(self.root, remove=False, cache=FINGERPRINTS)
         self.report = AddReport()
 
     def check(self, shown, data):

@@ -89,18 +89,22 @@ class Index:
         return sum(name.startswith(f"{label}/") for name in self.names.values())
 
 
-def clean_folder(root, min_size=MIN_SIZE, near=NEAR, remove=True, progress=None, workers=None):
+def clean_folder(
+    root, min_size=MIN_SIZE, near=NEAR, remove=True, progress=None, workers=None, cache=None
+):
     """Check the images in root's class folders in name order, each against those before it.
 
     Returns the index of the images that pass and (path under root, Rejected) for the others,
-    which are deleted if remove. progress(done, total) is called after each image.
+    which are deleted if remove. progress(done, total) is called after each image. cache, a
+    dict kept between calls, holds each file's outcome by its size and time: a file unchanged
+    since is not read again.
     """
     root = Path(root)
     _, found = datasets.find_images(root, [])
     paths = [path for _, _, path in found]
     index, rejected = Index(near), []
     with ThreadPoolExecutor(workers or min(4, os.cpu_count() or 1)) as pool:
-        outcomes = pool.map(partial(inspect_file, min_size=min_size), paths)
+        outcomes = pool.map(partial(inspect_file, min_size=min_size, cache=cache), paths)
         for done, (path, (fingerprint, error)) in enumerate(zip(paths, outcomes, strict=True), 1):
             name = path.relative_to(root).as_posix()
             error = error or index.match(fingerprint)
@@ -115,14 +119,21 @@ def clean_folder(root, min_size=MIN_SIZE, near=NEAR, remove=True, progress=None,
     return index, rejected
 
 
-def inspect_file(path, min_size):
+def inspect_file(path, min_size, cache=None):
     """(fingerprint, None) or (None, Rejected)."""
     try:
-        return inspect(path.read_bytes(), min_size), None
+        stat = path.stat()
+        key = (stat.st_size, stat.st_mtime_ns, min_size)
+        if cache is not None and cache.get(path, (None,))[0] == key:
+            return cache[path][1]
+        outcome = inspect(path.read_bytes(), min_size), None
     except OSError as error:
         return None, Rejected("unreadable", str(error))
     except Rejected as error:
-        return None, error
+        outcome = None, error
+    if cache is not None:
+        cache[path] = (key, outcome)
+    return outcome
 
 
 def summarise(reasons):
