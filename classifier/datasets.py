@@ -279,13 +279,11 @@ def reason(rejected):
 
 def copy_of(index, fingerprint):
     """ "copy of cats/a.png" or "near copy of cats/a.png" when the index holds one; else None."""
-    name = index.names.get(fingerprint.sha256)
-    if name:
-        return f"copy of {name}"
-    for other, name in index.dhashes:
-        if (other ^ fingerprint.dhash).bit_count() <= index.near:
-            return f"near copy of {name}"
-    return None
+    found = index.match(fingerprint)
+    if found is None:
+        return None
+    kind = "copy" if found.reason == "duplicate" else "near copy"
+    return f"{kind} of {found.other}"
 
 
 def add_images(classifier, label, files):

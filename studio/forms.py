@@ -168,7 +168,7 @@ class CollectForm(forms.Form):
 
     def __init__(self, *args, classes=(), **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["predicted"].choices = [(name, name) for name in classes]
+        self.fields["label"].choices = [(name, name) for name in classes]
 
     def clean_queries(self):
         queries = split_lines(self.cleaned_data["queries"], r"\n")

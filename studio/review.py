@@ -4,8 +4,8 @@ The queue is a classifier's unreviewed predictions whose image is kept: the unsu
 then those visitors said were wrong, then the rest, each group least certain first (the smallest
 margin between the top two classes). A verdict is one of the classes of the version that made
 the prediction, or "none of these"; it is stored on the prediction with who gave it and when,
-and, when the classifier says so, the upload joins the dataset (classifier.datasets). Skips and
-the verdicts that can be undone live in the reviewer's session.
+and, when the classifier says so, the upload joins the dataset (classifier.datasets). Undo takes
+back the reviewer's latest verdict, then the one before; skips live in the reviewer's session.
 """
 
 import datetime
@@ -19,9 +19,8 @@ from classifier import datasets
 from classifier.models import NONE_OF_THESE, Prediction
 from classifier.predictions import ensure_thumbnail
 
-SKIPPED = "review_skipped"  # session keys
-DONE = "review_done"
-KEPT = 500  # skips and verdicts a session remembers
+SKIPPED = "review_skipped"  # the session's key
+KEPT = 500  # skips a session remembers
 
 
 class ReviewError(Exception):
@@ -82,12 +81,8 @@ def choices(prediction):
     return [*prediction.version.labels, NONE_OF_THESE]
 
 
-def remember(session, key, pk):
-    session[key] = [*session.get(key, []), pk][-KEPT:]
-
-
 def skip(session, prediction_id):
-    remember(session, SKIPPED, int(prediction_id))
+    session[SKIPPED] = [*session.get(SKIPPED, []), int(prediction_id)][-KEPT:]
 
 
 def give_verdict(classifier, prediction_id, label, user, session):
@@ -133,28 +128,23 @@ def give_verdict(classifier, prediction_id, label, user, session):
         except datasets.DatasetError as error:
             report = datasets.AddReport()
             report.reject(f"prediction #{prediction.pk}", str(error))
-    remember(session, DONE, prediction.pk)
     return report
 
 
-def undo(classifier, user, session):
-    """Take back the session's last verdict (and its image from the dataset); returns the
-    prediction, or None when there is nothing to undo."""
-    done = session.get(DONE, [])
-    while done:
-        pk = done.pop()
-        session[DONE] = done
-        with transaction.atomic():
-            prediction = (
-                Prediction.objects.select_for_update()
-                .filter(pk=pk, classifier=classifier, reviewed=True, reviewed_by=user)
-                .first()
-            )
-            if prediction is None:
-                continue
-            prediction.true_label, prediction.reviewed = "", False
-            prediction.reviewed_by = prediction.reviewed_at = None
-            prediction.save(update_fields=["true_label", "reviewed", "reviewed_by", "reviewed_at"])
-        datasets.remove_prediction(classifier, prediction)
-        return prediction
-    return None
+def undo(classifier, user):
+    """Take back the reviewer's latest verdict on the classifier's predictions (and its image
+    from the dataset); returns the prediction, or None when there is nothing to undo."""
+    with transaction.atomic():
+        prediction = (
+            Prediction.objects.select_for_update()
+            .filter(classifier=classifier, reviewed=True, reviewed_by=user)
+            .order_by("-reviewed_at", "-pk")
+            .first()
+        )
+        if prediction is None:
+            return None
+        prediction.true_label, prediction.reviewed = "", False
+        prediction.reviewed_by = prediction.reviewed_at = None
+        prediction.save(update_fields=["true_label", "reviewed", "reviewed_by", "reviewed_at"])
+    datasets.remove_prediction(classifier, prediction)
+    return prediction

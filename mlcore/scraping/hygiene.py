@@ -25,10 +25,11 @@ HASH_SIZE = 8
 class Rejected(Exception):
     """An image turned away: reason is a short category to count, detail says more."""
 
-    def __init__(self, reason, detail=""):
+    def __init__(self, reason, detail="", other=""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+        self.other = other  # the image of the index a copy matched
 
 
 @dataclass(frozen=True)
@@ -69,20 +70,28 @@ class Index:
         self.near = near
         self.names = {}  # sha256 -> name
         self.dhashes = []  # (dhash, name)
+        self.bits = np.empty(64, dtype=np.uint64)  # the dhashes in order, compared all at once
 
     def match(self, fingerprint):
-        """Rejected if the image is a copy or a near copy of one in the index, else None."""
+        """Rejected if the image is a copy or a near copy of one in the index (the first one
+        added, if several), else None."""
         name = self.names.get(fingerprint.sha256)
         if name:
-            return Rejected("duplicate", f"the same file as {name}")
-        for other, name in self.dhashes:
-            distance = (other ^ fingerprint.dhash).bit_count()
-            if distance <= self.near:
-                return Rejected("near duplicate", f"{distance} bits from {name}")
+            return Rejected("duplicate", f"the same file as {name}", name)
+        added = len(self.dhashes)
+        distances = np.bitwise_count(self.bits[:added] ^ np.uint64(fingerprint.dhash))
+        close = np.flatnonzero(distances <= self.near)
+        if close.size:
+            first = close[0]
+            other = self.dhashes[first][1]
+            return Rejected("near duplicate", f"{int(distances[first])} bits from {other}", other)
         return None
 
     def add(self, fingerprint, name):
         self.names[fingerprint.sha256] = name
+        if len(self.dhashes) == len(self.bits):
+            self.bits = np.concatenate([self.bits, np.empty_like(self.bits)])
+        self.bits[len(self.dhashes)] = fingerprint.dhash
         self.dhashes.append((fingerprint.dhash, name))
 
     def count(self, label):

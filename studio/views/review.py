@@ -57,7 +57,7 @@ def verdict(request, slug):
     item, message = None, ""
     try:
         if action == "undo":
-            item = review.undo(classifier, request.user, request.session)
+            item = review.undo(classifier, request.user)
             message = f"Took back the label of #{item.pk}." if item else "Nothing to undo."
         elif not pk.isdigit():
             raise review.ReviewError("Which prediction? The form lost its number: reload it.")
