@@ -113,7 +113,10 @@ def clean_folder(
     paths = [path for _, _, path in found]
     index, rejected = Index(near), []
     with ThreadPoolExecutor(workers or min(4, os.cpu_count() or 1)) as pool:
-        outcomes = pool.map(partial(inspect_file, min_size=min_size, cache=cache), paths)
+        outcomes = remembered(paths, min_size, cache)
+        unknown = [path for path, outcome in zip(paths, outcomes, strict=True) if not outcome]
+        fresh = pool.map(partial(inspect_file, min_size=min_size, cache=cache), unknown)
+        outcomes = (outcome or next(fresh) for outcome in outcomes)
         for done, (path, (fingerprint, error)) in enumerate(zip(paths, outcomes, strict=True), 1):
             name = path.relative_to(root).as_posix()
             error = error or index.match(fingerprint)
@@ -128,13 +131,27 @@ def clean_folder(
     return index, rejected
 
 
+def cache_key(path, min_size):
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, min_size
+
+
+def remembered(paths, min_size, cache):
+    """The cached outcome of each path whose file has not changed since, else None."""
+    found = []
+    for path in paths:
+        hit = cache.get(path) if cache is not None else None
+        try:
+            found.append(hit[1] if hit and hit[0] == cache_key(path, min_size) else None)
+        except OSError:
+            found.append(None)
+    return found
+
+
 def inspect_file(path, min_size, cache=None):
-    """(fingerprint, None) or (None, Rejected)."""
+    """(fingerprint, None) or (None, Rejected); kept in cache, if given."""
     try:
-        stat = path.stat()
-        key = (stat.st_size, stat.st_mtime_ns, min_size)
-        if cache is not None and cache.get(path, (None,))[0] == key:
-            return cache[path][1]
+        key = cache_key(path, min_size)
         outcome = inspect(path.read_bytes(), min_size), None
     except OSError as error:
         return None, Rejected("unreadable", str(error))
