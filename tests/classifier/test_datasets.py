@@ -19,15 +19,8 @@ from tests.classifier.uploading import bomb_png
 from tests.mlcore.test_archives import lie_about_sizes, make_zip
 from tests.pictures import encode, picture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets_dir")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def datasets_dir(settings, tmp_path):
-    settings.DATASETS_DIR = tmp_path / "datasets"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.DATASETS_DIR
 
 
 @pytest.fixture

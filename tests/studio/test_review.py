@@ -12,24 +12,17 @@ from classifier.models import NONE_OF_THESE, Prediction
 from tests.classifier.uploading import post
 from tests.pictures import encode, picture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets_dir")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 URL = "/studio/shapes/review/"
 VERDICT = "/studio/shapes/review/verdict"
 
 
-@pytest.fixture(autouse=True)
-def storage(settings, tmp_path):
-    settings.DATASETS_DIR = tmp_path / "datasets"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.DATASETS_DIR
-
-
 @pytest.fixture
-def uploads(client, shapes_classifier, storage):
+def uploads(client, shapes_classifier, datasets_dir):
     """Four visitors' uploads: #0 sure, #1 wrong by the visitor, #2 and #3 unsure."""
     for label in ("red_circle", "green_square", "blue_triangle"):
-        (storage / "shapes" / label).mkdir(parents=True)
+        (datasets_dir / "shapes" / label).mkdir(parents=True)
     for seed in range(4):
         post(client, encode(picture(seed), "PNG"))
     rows = list(Prediction.objects.order_by("pk"))
@@ -49,8 +42,8 @@ def shown(response):
     return response.context["item"].pk if response.context["item"] else None
 
 
-def dataset_files(storage):
-    return sorted(p.relative_to(storage).as_posix() for p in storage.rglob("*") if p.is_file())
+def dataset_files(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def test_the_queue_shows_unsure_first_then_wrong_then_the_rest(admin_client, uploads):
@@ -65,7 +58,7 @@ def test_the_queue_shows_unsure_first_then_wrong_then_the_rest(admin_client, upl
 
 
 def test_a_verdict_is_stored_with_who_and_when_and_the_upload_joins_the_dataset(
-    admin_client, admin_user, uploads, storage
+    admin_client, admin_user, uploads, datasets_dir
 ):
     first = uploads[3]
     before = timezone.now()
@@ -80,41 +73,43 @@ def test_a_verdict_is_stored_with_who_and_when_and_the_upload_joins_the_dataset(
         admin_user,
     )
     assert first.reviewed_at >= before
-    assert dataset_files(storage) == [f"shapes/green_square/prediction-{first.pk}.png"]
+    assert dataset_files(datasets_dir) == [f"shapes/green_square/prediction-{first.pk}.png"]
     page = text(response)
     assert f"#{first.pk}: green_square. Added 1 image." in page
     assert shown(response) == uploads[2].pk and "3 left" in page and "1 reviewed today" in page
     assert "<html" not in response.content.decode()  # the panel only
 
 
-def test_none_of_these_is_stored_and_kept_out_of_the_dataset(admin_client, uploads, storage):
+def test_none_of_these_is_stored_and_kept_out_of_the_dataset(admin_client, uploads, datasets_dir):
     admin_client.post(VERDICT, {"prediction": uploads[3].pk, "verdict": NONE_OF_THESE})
     assert Prediction.objects.get(pk=uploads[3].pk).true_label == NONE_OF_THESE
-    assert dataset_files(storage) == []
+    assert dataset_files(datasets_dir) == []
 
 
 def test_without_the_setting_labels_stay_on_the_predictions(
-    admin_client, uploads, storage, shapes_classifier
+    admin_client, uploads, datasets_dir, shapes_classifier
 ):
     shapes_classifier.review_adds_to_dataset = False
     shapes_classifier.save()
     admin_client.post(VERDICT, {"prediction": uploads[3].pk, "verdict": "red_circle"})
     assert Prediction.objects.get(pk=uploads[3].pk).true_label == "red_circle"
-    assert dataset_files(storage) == []
+    assert dataset_files(datasets_dir) == []
 
 
-def test_a_label_that_is_no_class_is_refused_and_changes_nothing(admin_client, uploads, storage):
+def test_a_label_that_is_no_class_is_refused_and_changes_nothing(
+    admin_client, uploads, datasets_dir
+):
     response = admin_client.post(
         VERDICT, {"prediction": uploads[3].pk, "verdict": "purple_hexagon"}, **HTMX
     )
     assert response.status_code == 400
     assert "“purple_hexagon” is not a class of shapes v1" in text(response)
     assert not Prediction.objects.get(pk=uploads[3].pk).reviewed
-    assert dataset_files(storage) == []
+    assert dataset_files(datasets_dir) == []
 
 
 def test_a_double_or_stale_verdict_is_refused_and_the_first_one_stays(
-    admin_client, uploads, storage
+    admin_client, uploads, datasets_dir
 ):
     first = {"prediction": uploads[3].pk, "verdict": "red_circle"}
     assert admin_client.post(VERDICT, first, **HTMX).status_code == 200
@@ -124,11 +119,11 @@ def test_a_double_or_stale_verdict_is_refused_and_the_first_one_stays(
     assert again.status_code == 409
     assert "was already reviewed by admin (“red_circle”): nothing changed" in text(again)
     assert Prediction.objects.get(pk=uploads[3].pk).true_label == "red_circle"
-    assert dataset_files(storage) == [f"shapes/red_circle/prediction-{uploads[3].pk}.png"]
+    assert dataset_files(datasets_dir) == [f"shapes/red_circle/prediction-{uploads[3].pk}.png"]
 
 
 def test_a_prediction_whose_image_is_lost_is_skipped_and_left_as_it_was(
-    admin_client, uploads, storage
+    admin_client, uploads, datasets_dir
 ):
     lost = uploads[3]
     default_storage.delete(lost.thumbnail.name)
@@ -137,24 +132,24 @@ def test_a_prediction_whose_image_is_lost_is_skipped_and_left_as_it_was(
     assert response.status_code == 410 and "is lost" in text(response)
     assert not Prediction.objects.get(pk=lost.pk).reviewed
     assert shown(response) == uploads[2].pk  # skipped
-    assert dataset_files(storage) == []
+    assert dataset_files(datasets_dir) == []
 
 
 def test_a_classifier_without_a_dataset_folder_keeps_the_label_and_says_why(
-    admin_client, uploads, storage
+    admin_client, uploads, datasets_dir
 ):
-    for folder in sorted((storage / "shapes").iterdir()):
+    for folder in sorted((datasets_dir / "shapes").iterdir()):
         folder.rmdir()
-    (storage / "shapes").rmdir()
+    (datasets_dir / "shapes").rmdir()
     response = admin_client.post(
         VERDICT, {"prediction": uploads[3].pk, "verdict": "red_circle"}, **HTMX
     )
     assert "Shapes has no dataset folder" in text(response)
     assert Prediction.objects.get(pk=uploads[3].pk).true_label == "red_circle"
-    assert not (storage / "shapes").exists()
+    assert not (datasets_dir / "shapes").exists()
 
 
-def test_undo_takes_back_the_last_verdict_and_its_image(admin_client, uploads, storage):
+def test_undo_takes_back_the_last_verdict_and_its_image(admin_client, uploads, datasets_dir):
     admin_client.post(VERDICT, {"prediction": uploads[3].pk, "verdict": "red_circle"})
     admin_client.post(VERDICT, {"prediction": uploads[2].pk, "verdict": "green_square"})
     response = admin_client.post(VERDICT, {"action": "undo"})  # without JavaScript
@@ -162,9 +157,9 @@ def test_undo_takes_back_the_last_verdict_and_its_image(admin_client, uploads, s
     assert shown(admin_client.get(response["Location"])) == uploads[2].pk
     undone = Prediction.objects.get(pk=uploads[2].pk)
     assert (undone.true_label, undone.reviewed, undone.reviewed_by) == ("", False, None)
-    assert dataset_files(storage) == [f"shapes/red_circle/prediction-{uploads[3].pk}.png"]
+    assert dataset_files(datasets_dir) == [f"shapes/red_circle/prediction-{uploads[3].pk}.png"]
     response = admin_client.post(VERDICT, {"action": "undo"}, **HTMX)
-    assert shown(response) == uploads[3].pk and dataset_files(storage) == []
+    assert shown(response) == uploads[3].pk and dataset_files(datasets_dir) == []
     response = admin_client.post(VERDICT, {"action": "undo"}, **HTMX)
     assert "Nothing to undo." in text(response)
 
