@@ -80,6 +80,8 @@ class ImageClassifierAdmin(admin.ModelAdmin):
 
     @admin.display(description="review")
     def review_queue(self, classifier):
+        if classifier.pk is None:
+            return "-"
         return format_html(
             '<a href="{}">Review {}\'s uploads</a>',
             reverse("studio:review", args=[classifier.slug]),

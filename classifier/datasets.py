@@ -307,6 +307,8 @@ def add_zip(classifier, upload, new_classes=False):
     lying header) leaves the dataset as it was.
     """
     known = class_names(classifier)
+    if new_classes:  # a zip may start the dataset of a classifier trained from elsewhere
+        folder(classifier).mkdir(parents=True, exist_ok=True)
     with archives.ClassFolders(upload, zip_limits()) as archive:
         labels = sorted({member.label for member in archive.members} - set(known))
         if new_classes:

@@ -243,9 +243,14 @@ def image(request, slug, label, name):
 @require_POST
 def add_predictions(request, slug):
     classifier = classifier_or_404(slug)
-    report = datasets.add_labelled_predictions(classifier)
+    try:
+        report = datasets.add_labelled_predictions(classifier)
+    except datasets.DatasetError as error:
+        return problem(request, classifier, str(error), status=409, target="dataset")
     if not (report.added or report.rejected):
-        messages.info(request, "No labelled predictions are waiting: set true labels in the admin.")
+        messages.info(
+            request, "No labelled predictions are waiting: label uploads in the review queue."
+        )
         return redirect("studio:classifier", classifier.slug)
     return added(request, classifier, report)
 

@@ -3,6 +3,7 @@ predictions) with the upload and hygiene checks, removing them, thumbnails and w
 
 import io
 import re
+import shutil
 import zipfile
 
 import pytest
@@ -462,3 +463,9 @@ def test_labelled_predictions_join_the_dataset_after_the_checks(admin_client, sh
     Prediction.objects.filter(pk=near.pk).update(true_label="")
     response = admin_client.post("/studio/shapes/predictions/", follow=True)
     assert "No labelled predictions are waiting" in response.content.decode()
+
+    Prediction.objects.filter(pk=near.pk).update(true_label="circles")
+    shutil.rmtree(root)
+    response = admin_client.post("/studio/shapes/predictions/")
+    assert response.status_code == 409 and "Shapes has no dataset folder" in text(response)
+    assert not root.exists()
