@@ -81,7 +81,7 @@ class Command(BaseCommand):
                 "--val-fraction and --test-fraction must be above 0 and sum below 1."
             )
         weights = None if options["weights"] == "none" else options["weights"]
-        data = options["data"] or dataset_folders.folder_of(options["slug"])
+        data = Path(options["data"] or dataset_folders.folder_of(options["slug"]))
         if not data.is_dir():
             raise CommandError(f"{data} is not a folder: give --data, or add images in the studio.")
         bars = ProgressBars()
