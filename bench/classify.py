@@ -3,16 +3,19 @@
 Run after ./run.sh (or manage.py bootstrap) has trained the chart classifier:
     .venv/bin/python -m bench.classify [--slug charts] [--seconds 20]
 It starts the real site under gunicorn on 127.0.0.1 with the Procfile's configuration (on a
-scratch copy of the database), posts real-size JPEG and PNG images (drawn here) at concurrency 1,
-each request alternating with the in-process floor (decode + forward) on the same image, and at
-concurrency 16, then does the same for a seed-style server (bench/seed_server.py: TensorFlow,
-model.predict per request). With --against DIR it measures another checkout's site instead of
-the seed server, alternating with this one (before and after a change, in one run).
+scratch copy of the database), posts six images (four real charts from ../shared when present, a
+1600 x 1200 and a 12-megapixel JPEG) at concurrency 1, each request alternating with the
+in-process floor (decode + forward, with the float32 and the int8 export) on the same image, and
+at concurrency 16, then does the same for a seed-style server (bench/seed_server.py: TensorFlow,
+model.predict per request), and prints the goals' ratios. With --against DIR it measures another
+checkout's site instead of the seed server, alternating with this one (before and after a
+change, in one run). --profile splits a request's time by stage instead (cProfile, in-process).
 """
 
 import argparse
 import http.client
 import io
+import json
 import os
 import socket
 import sqlite3
@@ -29,16 +32,24 @@ import numpy as np
 import requests
 from PIL import Image, ImageDraw
 
+from mlcore.model_files import FLOAT32, INT8
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+REAL_CHARTS = ROOT.parent / "shared" / "data" / "charts_real"
+
+
 def test_images():
-    """Photo-sized JPEGs and screenshot-sized PNGs of simple charts, drawn with a fixed seed."""
+    """Four real charts (../shared/data/charts_real, when present; else two drawn ones), a
+    1600 x 1200 photo-sized JPEG and a 12-megapixel JPEG, drawn with a fixed seed."""
+    real = sorted(REAL_CHARTS.glob("*/*.[jp][pn]g"))[::97][:4] if REAL_CHARTS.is_dir() else []
+    images = [(path.name, path.read_bytes()) for path in real]
+    drawn = [((1600, 1200), "JPEG"), ((4000, 3000), "JPEG")]
+    if not images:
+        drawn += [((1200, 800), "PNG"), ((800, 600), "PNG")]
     rng = np.random.default_rng(0)
-    images = []
-    for index, (size, fmt) in enumerate(
-        [((1600, 1200), "JPEG"), ((1200, 800), "PNG"), ((3000, 2000), "JPEG"), ((800, 600), "PNG")]
-    ):
+    for index, (size, fmt) in enumerate(drawn):
         image = Image.new("RGB", size, "white")
         draw = ImageDraw.Draw(image)
         bars = rng.uniform(0.1, 0.9, 8)
@@ -178,30 +189,46 @@ def summary(label, latencies, errors, elapsed):
     return rate, p50
 
 
-def in_process_model(slug):
-    """The active model of `slug`, loaded in this process as a web worker loads it."""
+def in_process_models(slug):
+    """The active version of `slug` and each of its exports by format, the served one first,
+    loaded in this process as a web worker loads them."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heroproject.settings")
     django.setup()
     from classifier.models import ImageClassifier
     from classifier.serving import active_version, model_for
+    from mlcore import runtime
+    from mlcore.model_files import EXPORT, UNSERVED_TFLITE
 
     version = active_version(ImageClassifier.objects.get(slug=slug))
-    return version, model_for(version)
+    report = json.loads((version.path / EXPORT).read_text(encoding="utf-8"))
+    served = report.get("format", FLOAT32)
+    models = {served: model_for(version)}
+    for format_, name in UNSERVED_TFLITE.items():
+        if (version.path / name).is_file():
+            models[format_] = runtime.load(version.path, format_)
+    return version, report, models
 
 
-def decode_and_forward(model, data):
-    """The floor: what any server must do for one image, timed in seconds."""
+def floors(models, data):
+    """The floor: what any server must do for one image (decode and resize, then the forward
+    pass), in seconds: {"decode": s, format: forward s, ...} with each export."""
     from mlcore import images as decode
 
+    model = next(iter(models.values()))
     started = time.perf_counter()
     image = decode.read_image(data, size=model.input_size)
-    model.predict(decode.to_array(image, model.input_size, model.fit)[None])
-    return time.perf_counter() - started
+    pixels = decode.to_array(image, model.input_size, model.fit)[None]
+    times = {"decode": time.perf_counter() - started}
+    for format_, each in models.items():
+        started = time.perf_counter()
+        each.predict(pixels)
+        times[format_] = time.perf_counter() - started
+    return times
 
 
-def alternate(port, slug, images, model, seconds):
+def alternate(port, slug, images, models, seconds):
     """Concurrency 1, each request right after the floor on the same image.
 
     Alternating lets the machine's drift (other jobs, a busy neighbour) touch both alike. The
@@ -219,7 +246,7 @@ def alternate(port, slug, images, model, seconds):
     while time.monotonic() < deadline:
         data, body, content_type = bodies[i % len(bodies)]
         i += 1
-        floor.append(decode_and_forward(model, data))
+        floor.append(floors(models, data))
         started = time.perf_counter()
         connection.request("POST", f"/api/classify/{slug}", body, {"Content-Type": content_type})
         response = connection.getresponse()
@@ -231,34 +258,51 @@ def alternate(port, slug, images, model, seconds):
     return floor, latencies, errors, time.monotonic() - begun
 
 
-def measure_site(root, label, options, env, images, model):
-    """The site of the checkout at root: concurrency 1 against the floor, then concurrency 16."""
+def floor_medians(samples, models):
+    """Median milliseconds: decode, each export's forward pass, and each one's floor (both)."""
+    medians = {"decode": statistics.median(sample["decode"] for sample in samples) * 1000}
+    for format_ in models:
+        medians[f"forward {format_}"] = statistics.median(s[format_] for s in samples) * 1000
+        medians[f"floor {format_}"] = (
+            statistics.median(s["decode"] + s[format_] for s in samples) * 1000
+        )
+    return medians
+
+
+def measure_site(root, label, options, env, images, models):
+    """The site of the checkout at root: concurrency 1 against the floor, then concurrency 16.
+
+    Returns p50 at concurrency 1, p50 / the served export's floor, the rate at concurrency 16
+    and the floor medians (floor_medians)."""
     port = free_port()
+    served = next(iter(models))
     with scratch_data() as data:
         site = start("heroproject.wsgi", port, {**env, **data}, root=root)
         url = f"http://127.0.0.1:{port}/api/classify/{options.slug}"
         try:
             drive(url, images, 2, 3)  # warm-up
-            floor, *measured = alternate(port, options.slug, images, model, options.seconds)
-            floor = statistics.median(floor) * 1000
-            print(f"{label}: in-process floor (decode + forward), median: {floor:.1f} ms")
+            samples, *measured = alternate(port, options.slug, images, models, options.seconds)
+            medians = floor_medians(samples, models)
+            for name, ms in medians.items():
+                print(f"{label}: in-process {name}, median: {ms:.1f} ms")
             _, p50 = summary(f"{label}, concurrency 1", *measured)
             rate, _ = summary(f"{label}, concurrency 16", *drive(url, images, 16, options.seconds))
             print(f"{label}: worker RSS: {', '.join(f'{mb:.0f} MB' for mb in rss_mb(site))}")
         finally:
             stop(site)
-    print(f"{label}: p50 / floor at concurrency 1: {p50 / floor:.2f}")
-    return p50, p50 / floor, rate
+    floor = medians[f"floor {served}"]
+    print(f"{label}: p50 / floor ({served}) at concurrency 1: {p50 / floor:.2f}")
+    return p50, p50 / floor, rate, medians
 
 
-def compare_sites(options, env, images, model):
+def compare_sites(options, env, images, models):
     """This checkout and --against, alternately, --rounds times each: the same drift for both."""
     sites = {"this checkout": ROOT, "other checkout": options.against.resolve()}
     results = {label: [] for label in sites}
     for round_ in range(options.rounds):
         for label, root in sites.items():
             print(f"-- round {round_ + 1}, {label} ({root})")
-            results[label].append(measure_site(root, label, options, env, images, model))
+            results[label].append(measure_site(root, label, options, env, images, models)[:3])
     print(f"medians over {options.rounds} rounds:")
     for label, rows in results.items():
         p50, ratio, rate = (statistics.median(column) for column in zip(*rows, strict=True))
@@ -278,23 +322,119 @@ def main():
         "COMMIT), alternating with this one, instead of the seed baseline",
     )
     parser.add_argument("--rounds", type=int, default=2, help="rounds of each with --against")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="only split a request's time by stage, in-process (cProfile), and stop",
+    )
     add_limits_option(parser)
     options = parser.parse_args()
     env = site_env(options.limits)
     os.environ.update(env)
     images = test_images()
-    version, model = in_process_model(options.slug)
+    if options.profile:
+        profile(options, images)
+        return
+    version, report, models = in_process_models(options.slug)
     print(
-        f"machine: {os.cpu_count()} cores; "
-        f"model {version} ({version.backbone}, {version.input_size} px)"
+        f"machine: {os.cpu_count()} cores, load average {load_average()}; model {version} "
+        f"({version.backbone}, {version.input_size} px), serving {next(iter(models))}; images: "
+        + ", ".join(f"{name} ({len(data) // 1024} KB)" for name, data in images)
     )
+    print_export(report)
     if options.against:
-        compare_sites(options, env, images, model)
+        compare_sites(options, env, images, models)
         return
-    _, _, rate = measure_site(ROOT, "site", options, env, images, model)
+    _, ratio, rate, medians = measure_site(ROOT, "site", options, env, images, models)
+    seed_rate = None if options.skip_baseline else measure_seed(version, env, images, options)
+    print_goals(report, medians, next(iter(models)), ratio, rate, seed_rate)
+    print(f"load average at the end: {load_average()}")
 
-    if options.skip_baseline:
+
+# Where a request's time goes, in-process: (file ending, function) -> stage.
+STAGES = {
+    ("bench/classify.py", "post"): "the whole request (Django's test client)",
+    ("django/http/multipartparser.py", "parse"): "multipart parsing",
+    ("classifier/views.py", "classify_or_reject"): "classify and store (below)",
+    ("mlcore/images.py", "read_image"): "decode",
+    ("mlcore/images.py", "to_array"): "resize",
+    ("mlcore/runtime.py", "predict"): "forward",
+    ("classifier/serving.py", "model_for"): "the model's key (stat of its files)",
+    ("classifier/selectors.py", "active_version"): "the active version (database)",
+    ("heroproject/storage.py", "_save"): "the original's durable write",
+    ("classifier/serving.py", "activation"): "the activation map",
+    ("django/db/models/query.py", "create"): "the prediction's row (database)",
+}
+
+
+def profile(options, images, requests_count=60):
+    """cProfile of requests to /api/classify through Django in this process (one thread, the
+    real view, database and files, on scratch data): milliseconds per request by stage."""
+    import cProfile
+    import pstats
+
+    import django
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    with scratch_data() as data:
+        os.environ.update(data)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heroproject.settings")
+        django.setup()
+        client = Client(HTTP_HOST="127.0.0.1")
+        url = f"/api/classify/{options.slug}"
+
+        def post(i):
+            name, content = images[i % len(images)]
+            response = client.post(url, {"image": SimpleUploadedFile(name, content)})
+            assert response.status_code == 200, response.content
+
+        for i in range(len(images)):
+            post(i)  # warm-up: the model loads
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for i in range(requests_count):
+            post(i)
+        profiler.disable()
+    milliseconds = dict.fromkeys(STAGES.values(), 0.0)
+    for (filename, _, function), (*_, cumulative, _) in pstats.Stats(profiler).stats.items():
+        for (ending, name), stage in STAGES.items():
+            if filename.endswith(ending) and function == name:
+                milliseconds[stage] += cumulative / requests_count * 1000
+    print(f"where a request's time goes (cProfile, {requests_count} requests, one thread):")
+    for stage, ms in milliseconds.items():
+        print(f"  {stage:<40} {ms:6.2f} ms")
+
+
+def load_average():
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def print_export(report):
+    """What the export step recorded: the int8 export against the float one."""
+    int8 = report.get("int8")
+    if int8 is None:
+        print("export: float32 only (saved before int8 exports)")
         return
+    if "error" in int8:
+        print(f"export: no int8 model ({int8['error']})")
+        return
+    print(
+        f"export (recorded at training, {int8['images']} images): forward float32 "
+        f"{int8['float32_ms']:.1f} ms, int8 {int8['int8_ms']:.1f} ms ({int8['speedup']:.2f}x); "
+        f"top class agrees on {int8['agreement']:.1%}; feature maps correlate "
+        f">= {int8['feature_map_correlation']}"
+    )
+    for name, accuracy in int8["accuracy"].items():
+        drop = (accuracy[FLOAT32] - accuracy[INT8]) * 100
+        print(
+            f"  accuracy on {name}: float32 {accuracy[FLOAT32]:.4f}, int8 {accuracy[INT8]:.4f} "
+            f"({drop:+.2f} points lost)"
+        )
+
+
+def measure_seed(version, env, images, options):
+    """The seed-style server at concurrency 1 and 16; its rate at 16."""
     port = free_port()
     seed_env = {**env, "SEED_MODEL_DIR": str(version.path), "GUNICORN_PRELOAD": "0"}
     seed = start("bench.seed_server:application", port, seed_env)
@@ -308,7 +448,31 @@ def main():
         print(f"seed worker RSS: {', '.join(f'{mb:.0f} MB' for mb in rss_mb(seed))}")
     finally:
         stop(seed)
-    print(f"throughput at concurrency 16, site / seed baseline: {rate / seed_rate:.2f}x")
+    return seed_rate
+
+
+def print_goals(report, medians, served, ratio, rate, seed_rate):
+    """The issue's goals, each with the figure measured in this run."""
+    cores = os.cpu_count()
+    capacity = cores * 1000 / medians[f"floor {served}"]
+    rows = [(f"c1 p50 / floor ({served})", ratio, "<= 1.25", ratio <= 1.25)]
+    share = rate / capacity
+    rows.append((f"c16 / {cores}-core floor ({capacity:.0f}/s)", share, ">= 0.85", share >= 0.85))
+    if seed_rate:
+        times = rate / seed_rate
+        rows.append(("c16 site / seed-style server", times, ">= 8", times >= 8))
+    if f"forward {INT8}" in medians:
+        speedup = medians[f"forward {FLOAT32}"] / medians[f"forward {INT8}"]
+        rows.append(("forward float32 / int8", speedup, ">= 1.6", speedup >= 1.6))
+        drops = [
+            (accuracy[FLOAT32] - accuracy[INT8]) * 100
+            for accuracy in report["int8"]["accuracy"].values()
+        ]
+        rows.append(("accuracy points lost, worst set", max(drops), "<= 0.5", max(drops) <= 0.5))
+    print("| goal | measured | target | met |")
+    print("|---|---|---|---|")
+    for name, value, target, met in rows:
+        print(f"| {name} | {value:.2f} | {target} | {'yes' if met else 'no'} |")
 
 
 if __name__ == "__main__":

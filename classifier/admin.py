@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -24,15 +25,12 @@ from .templatetags.classifier import bar_width, cross_validated, percent
 
 
 def plots(version):
+    """The version's confusion matrix and curves, drawn as on the model page."""
     if version is None:
         return "-"
-    slug, number = version.classifier.slug, version.number
-    return format_html(
-        '<img src="{}" alt="confusion matrix" style="max-width:32rem;width:100%"> '
-        '<img src="{}" alt="training curves" style="max-width:32rem;width:100%">',
-        reverse("classifier:confusion", args=[slug, number]),
-        reverse("classifier:curves", args=[slug, number]),
-    )
+    history = selectors.training_history(version)
+    context = {"version": version, "history": history}
+    return render_to_string("classifier/_version_figures.html", context)
 
 
 def percent_or_dash(value):
@@ -41,6 +39,9 @@ def percent_or_dash(value):
 
 @admin.register(ImageClassifier)
 class ImageClassifierAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/figures.css"]}
+
     list_display = ["title", "slug", "active_version", "test_accuracy"]
     search_fields = ["title", "slug"]
     readonly_fields = ["active_version", "review_queue", "active_plots", "created"]
@@ -95,6 +96,9 @@ class ImageClassifierAdmin(admin.ModelAdmin):
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/figures.css"]}
+
     list_display = [
         "__str__",
         "created",

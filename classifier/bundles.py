@@ -6,12 +6,20 @@ from functools import partial
 
 from heroproject import versions
 from mlcore import bundles, runtime
-from mlcore.model_files import CONFUSION, CURVES, EXPORT, HISTORY, MANIFEST, SERVED
+from mlcore.model_files import (
+    CONFUSION,
+    CURVES,
+    EXPORT,
+    HISTORY,
+    MANIFEST,
+    SERVED,
+    UNSERVED_TFLITE,
+)
 
 from .models import ImageClassifier, ModelVersion
 
 KIND = "classifier"
-FILES = (*SERVED, MANIFEST, EXPORT, HISTORY, CURVES, CONFUSION)
+FILES = (*SERVED, *UNSERVED_TFLITE.values(), MANIFEST, EXPORT, HISTORY, CURVES, CONFUSION)
 RECORDED = (
     "backbone",
     "input_size",

@@ -25,11 +25,12 @@ from mlcore import archives, datasets, images
 from mlcore.files import write_whole
 from mlcore.scraping import hygiene
 
-from .models import ImageClassifier, Prediction
+from .models import FEW_TEST_IMAGES, ImageClassifier, Prediction
 
 CLASS_NAME = re.compile(r"\w[\w .-]*")  # a folder name, as scrape_images --class takes
 CLASS_NAME_LENGTH = 100
 MIN_CLASSES = 2  # to train
+CV_FOLDS = 5  # cross-validation offered by default for a small dataset
 PREDICTION_PREFIX = "prediction-"  # the file names of visitors' uploads
 THUMBNAIL = 256
 SUFFIXES = {  # Pillow's format -> the extension of an image's file name
@@ -195,6 +196,12 @@ def classes(classifier):
         entries.sort(key=lambda entry: (-entry.stat().st_mtime_ns, entry.name))
         found.append(ClassImages(name, [entry.name for entry in entries]))
     return found
+
+
+def suggested_folds(classifier):
+    """CV_FOLDS when the default test split would hold too few images to trust alone, else 0."""
+    count = sum(len(found.images) for found in classes(classifier))
+    return CV_FOLDS if count * datasets.TEST_FRACTION < FEW_TEST_IMAGES else 0
 
 
 def is_image_name(name):

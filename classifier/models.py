@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from heroproject import versions
 
+FEW_TEST_IMAGES = 30  # under this, one image moves the test accuracy by more than 3 points
+
 
 class ImageClassifier(models.Model):
     slug = models.SlugField(unique=True)
@@ -76,6 +78,11 @@ class ModelVersion(versions.ModelVersion):
     @property
     def test_accuracy(self):
         return self.metrics.get("accuracy")
+
+    @property
+    def few_test_images(self):
+        """Whether the test split is too small for its accuracy to mean much on its own."""
+        return self.metrics.get("count", 0) < FEW_TEST_IMAGES
 
     @property
     def cv_accuracy(self):
@@ -195,3 +202,21 @@ class Prediction(models.Model):
     @property
     def ranked(self):
         return sorted(self.probabilities.items(), key=lambda item: -item[1])
+
+
+class ExampleImage(models.Model):
+    """An image a visitor can classify with one click: a copy of a dataset or test image."""
+
+    classifier = models.ForeignKey(
+        ImageClassifier, on_delete=models.CASCADE, related_name="examples"
+    )
+    image = models.FileField(max_length=200)
+    thumbnail = models.FileField(max_length=200)
+    label = models.CharField("true class", max_length=100)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["classifier", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.classifier.slug}: {self.label} #{self.position}"

@@ -1,7 +1,11 @@
 """Reading classifiers and their versions the way the pages and the admin show them."""
 
+import json
+
 from django.db.models import F, FloatField, Prefetch
 from django.db.models.functions import Cast, NullIf
+
+from mlcore.model_files import HISTORY
 
 from .models import ImageClassifier, ModelVersion
 
@@ -39,3 +43,11 @@ def with_feedback(versions):
         feedback_accuracy=Cast(F("feedback_right"), FloatField())
         / Cast(NullIf(F("feedback_count"), 0), FloatField()),
     )
+
+
+def training_history(version):
+    """The version's saved history (one entry per training phase), or None when not stored."""
+    try:
+        return json.loads((version.path / HISTORY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -96,7 +96,21 @@ def model_for(version):
 def classify(classifier: ImageClassifier, source) -> Classification:
     """Classify bytes, a path or a file; raises ClassifierUnavailable or images.ImageError."""
     version = active_version(classifier)
-    model = model_for(version)
+    return classify_with(version, model_for(version), source)
+
+
+def try_version(version: ModelVersion, source) -> Classification:
+    """Classify with any version, active or not, loaded for this call alone (the studio tries
+    a new version before activating it: the loaded active model stays as it is)."""
+    model_key(version)  # the files are there
+    try:
+        model = runtime.load(version.path)
+    except ModelLoadError as error:
+        raise ClassifierUnavailable(f"The model of {version} cannot be loaded: {error}") from None
+    return classify_with(version, model, source)
+
+
+def classify_with(version, model, source):
     image = images.read_image(source, size=model.input_size)
     pixels = images.to_array(image, model.input_size, model.fit)
     probabilities, feature_maps = model.predict(pixels[None])

@@ -4,6 +4,7 @@ Imports TensorFlow: for commands and training workers, never for web workers.
 """
 
 from functools import partial
+from pathlib import Path
 
 from heroproject import versions
 from mlcore import classifier_store, crossval, datasets, training
@@ -24,12 +25,23 @@ def classifier_for(slug, title=""):
 
 
 def train_version(
-    slug, data_dir, title="", activate=True, scan=None, cv=0, progress=ignore, **options
+    slug,
+    data_dir,
+    title="",
+    activate=True,
+    scan=None,
+    cv=0,
+    progress=ignore,
+    int8_checks=(),
+    **options,
 ):
     """Scan data_dir (scan: datasets.scan's options), cross-validate over cv folds when cv is
     set, train (options: mlcore.training.train's), and record the version (heroproject.versions),
-    active unless activate is False. progress gets mlcore.progress's events."""
+    active unless activate is False. progress gets mlcore.progress's events. int8_checks: more
+    labelled folders the int8 export must be as accurate on as the float one to be served
+    (mlcore.export), named by their folder's name."""
     scan = scan or {}
+    checks = {Path(folder).name: datasets.scan(folder) for folder in int8_checks}
     dataset = datasets.scan(
         data_dir, progress=lambda done, total: progress("scan", done, total), **scan
     )
@@ -43,10 +55,11 @@ def train_version(
             **options,
         )
     result = training.train(dataset, progress=progress, **options)
+    progress("saving")
     return versions.record(
         ModelVersion,
         f"classifiers/{slug}",
-        partial(classifier_store.write, result),
+        partial(classifier_store.write, result, checks=checks),
         owner=classifier_for(slug, title),
         activate=activate,
         backbone=result.backbone,

@@ -10,10 +10,10 @@ from heroproject.uploads import discard_body, too_large, too_large_message
 from mlcore.images import ImageError
 from mlcore.model_files import CONFUSION, CURVES
 
-from . import predictions, selectors
+from . import examples, predictions, selectors
 from .forms import FeedbackForm, UploadForm
 from .heatmaps import heatmap_png
-from .models import ImageClassifier, ModelVersion, Prediction
+from .models import ExampleImage, ImageClassifier, ModelVersion, Prediction
 from .serving import ClassifierUnavailable
 
 PLOTS = {"curves": CURVES, "confusion": CONFUSION}
@@ -38,7 +38,8 @@ def classify_or_reject(request, classifier, upload, thumbnail_later=False):
 
 def upload_page(request, form, problem="", status=200):
     """The home page with the upload form and the problem; for HTMX the problem alone."""
-    context = {"form": form, "problem": problem, "classifiers": form.fields["classifier"].queryset}
+    classifiers = form.fields["classifier"].queryset.prefetch_related("examples")
+    context = {"form": form, "problem": problem, "classifiers": classifiers}
     if request.htmx:
         return render(request, "classifier/_upload_problem.html", context, status=status)
     return render(request, "classifier/home.html", context, status=status)
@@ -65,15 +66,44 @@ def home(request):
             except RejectedUpload as rejected:
                 status, problem = rejected.status, str(rejected)
             else:
-                predictions.remember(request.session, prediction)
-                if not request.htmx:
-                    return redirect(prediction)
-                response = render(request, "classifier/_result.html", result_context(prediction))
-                response["HX-Push-Url"] = prediction.get_absolute_url()
-                return response
+                return show_result(request, prediction)
         else:
             status = 400
     return upload_page(request, form, problem, status)
+
+
+def show_result(request, prediction):
+    """A new prediction: its page, or for HTMX the result alone, its address in the history."""
+    predictions.remember(request.session, prediction)
+    if not request.htmx:
+        return redirect(prediction)
+    response = render(request, "classifier/_result.html", result_context(prediction))
+    response["HX-Push-Url"] = prediction.get_absolute_url()
+    return response
+
+
+@require_POST
+@ratelimits.limit(ratelimits.CLASSIFY, answer=home_over_limit)
+def classify_example(request, pk):
+    example = get_object_or_404(ExampleImage.objects.select_related("classifier"), pk=pk)
+    try:
+        data = examples.example_bytes(example)
+    except OSError:
+        return upload_page(request, UploadForm(), "This example is no longer stored.", 404)
+    client = predictions.client_hash(request)
+    try:
+        prediction = predictions.classify_and_record(example.classifier, data, client)
+    except ClassifierUnavailable as error:
+        return upload_page(request, UploadForm(), str(error), 503)
+    return show_result(request, prediction)
+
+
+@require_GET
+def example_thumbnail(request, pk):
+    example = get_object_or_404(ExampleImage, pk=pk)
+    response = FileResponse(default_storage.open(example.thumbnail.name), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def result_context(prediction):
@@ -140,15 +170,20 @@ def heatmap(request, pk):
 
 
 @require_GET
+def api_docs(request):
+    classifier = selectors.in_service().first()
+    slug = classifier.slug if classifier else "charts"
+    return render(request, "classifier/api.html", {"slug": slug})
+
+
+@require_GET
 def classifier_page(request, slug):
     classifier = get_object_or_404(ImageClassifier, slug=slug)
     versions = list(selectors.with_feedback(classifier.versions.all()))
     active = next((version for version in versions if version.active), None)
-    return render(
-        request,
-        "classifier/classifier.html",
-        {"classifier": classifier, "active": active, "versions": versions},
-    )
+    history = selectors.training_history(active) if active else None
+    context = {"classifier": classifier, "active": active, "versions": versions, "history": history}
+    return render(request, "classifier/classifier.html", context)
 
 
 @require_GET

@@ -1,10 +1,11 @@
 """Heroes, powers and clusters in the admin: to look at. They are rebuilt whole by every import
 (`import_hero_powers`, `bootstrap`), so editing one row here would leave the clustering stale."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html_join
 
-from .models import Cluster, Clustering, Hero, Power
+from . import services
+from .models import Cluster, Clustering, Hero, HeroSnapshot, Power
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -97,3 +98,30 @@ class ClusteringAdmin(ReadOnly):
         "baseline_silhouette",
     ]
     exclude = ["placement"]
+
+
+@admin.register(HeroSnapshot)
+class HeroSnapshotAdmin(ReadOnly):
+    """The heroes each import replaced: one can be put back (refitted, as it was)."""
+
+    list_display = ["created", "source", "hero_count", "power_count", "seed"]
+    exclude = ["data"]
+    actions = ["restore"]
+
+    @admin.action(description="Restore these heroes (in place of the site's)")
+    def restore(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one set of heroes to restore.", messages.ERROR)
+            return
+        try:
+            report = services.restore(queryset.get())
+        except services.HeroImportError as error:
+            self.message_user(request, f"{error} Nothing was changed.", messages.ERROR)
+            return
+        clustering = report.clustering
+        self.message_user(
+            request,
+            f"Restored {clustering.hero_count} heroes and {clustering.power_count} powers in "
+            f"{clustering.k} clusters; the heroes they replaced are kept here in turn.",
+            messages.SUCCESS,
+        )

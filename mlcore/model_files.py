@@ -4,7 +4,10 @@ No imports: the web workers name these files without loading TensorFlow.
 """
 
 KERAS_MODEL = "model.keras"
-TFLITE_MODEL = "model.tflite"
+TFLITE_MODEL = "model.tflite"  # the export served, in one of two formats (see mlcore.export)
+FLOAT32, INT8 = "tflite-float32", "tflite-int8"
+# The other export, kept beside it, by format (export.json's "format" names the served one).
+UNSERVED_TFLITE = {FLOAT32: "model.float32.tflite", INT8: "model.int8.tflite"}
 EXPORT = "export.json"
 HEAD = "head.npz"
 LABELS = "labels.json"

@@ -11,6 +11,7 @@ arguments:
 - ("phase", name, epochs): a training phase starts, at most `epochs` long
 - ("epoch", epoch, epochs, logs): an epoch ended (counting from 1); logs maps "loss",
   "val_loss" and others to floats
+- ("saving",): the training is over and the model is being written and checked
 
 A caller ignores the events it does not know. `ProgressBars` shows them in a terminal.
 """

@@ -1,4 +1,5 @@
-"""Run a saved classifier from its TFLite export with LiteRT, without TensorFlow.
+"""Run a saved classifier from its TFLite export with LiteRT, without TensorFlow: model.tflite,
+the export served (float32 or int8, as mlcore.export chose), or by name the other one.
 
 numpy, json and ai_edge_litert only: the web workers import this module, and nothing it imports
 may load TensorFlow or Keras (so neither mlcore.classifier_store nor mlcore.training).
@@ -17,6 +18,7 @@ from ai_edge_litert.interpreter import Interpreter
 
 from mlcore.model_dirs import ModelLoadError
 from mlcore.model_files import (
+    EXPORT,
     HEAD,
     LABELS,
     MANIFEST,
@@ -24,6 +26,7 @@ from mlcore.model_files import (
     PREPROCESSING,
     SERVED,
     TFLITE_MODEL,
+    UNSERVED_TFLITE,
 )
 
 # With several requests at once (gunicorn threads), one thread per interpreter was faster on
@@ -38,16 +41,21 @@ class Session:
         self.interpreter = Interpreter(model_content=model, num_threads=INTERPRETER_THREADS)
         self.interpreter.allocate_tensors()
         self.input = self.interpreter.get_input_details()[0]
+        self.batch = self.input["shape"][0]
         # The converter does not keep the Keras outputs' order; their ranks tell them apart.
         outputs = {len(output["shape"]): output for output in self.interpreter.get_output_details()}
         self.probabilities, self.feature_map = outputs.get(2), outputs.get(4)
 
     def run(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(n, size, size, 3) -> probabilities (n, classes), feature maps (n, h, w, channels)."""
-        if images.shape[0] != self.interpreter.get_input_details()[0]["shape"][0]:
+        """(n, size, size, 3) -> probabilities (n, classes), feature maps (n, h, w, channels);
+        images in 0..255, whole numbers for an int8 model, whose input is uint8."""
+        if images.shape[0] != self.batch:
             self.interpreter.resize_tensor_input(self.input["index"], images.shape)
             self.interpreter.allocate_tensors()
-        self.interpreter.set_tensor(self.input["index"], images)
+            self.batch = images.shape[0]
+        self.interpreter.set_tensor(
+            self.input["index"], images.astype(self.input["dtype"], copy=False)
+        )
         self.interpreter.invoke()
         return (
             self.interpreter.get_tensor(self.probabilities["index"]),
@@ -94,16 +102,27 @@ def verify(directory: Path, served: dict[str, bytes]) -> None:
     were recorded has none to compare with.
     """
     recorded = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("served", {})
-    for name, expected in recorded.items():
-        if hashlib.sha256(served[name]).hexdigest() != expected:
+    for name, data in served.items():
+        if name in recorded and hashlib.sha256(data).hexdigest() != recorded[name]:
             raise ModelLoadError(
                 f"{directory / name} is damaged: it is not the file that was saved "
                 f"(its sha256 differs from the one in {MANIFEST})."
             )
 
 
-def load(directory: str | os.PathLike) -> Predictor:
-    """Load and warm up a saved classifier, or raise ModelLoadError saying what is wrong."""
+def export_file(directory: Path, format_: str | None) -> str:
+    """The name of the export of that format in directory; None: the one served."""
+    if format_ is None:
+        return TFLITE_MODEL
+    report = json.loads((directory / EXPORT).read_text(encoding="utf-8"))
+    return TFLITE_MODEL if report.get("format") == format_ else UNSERVED_TFLITE[format_]
+
+
+def load(directory: str | os.PathLike, format_: str | None = None) -> Predictor:
+    """Load and warm up a saved classifier, or raise ModelLoadError saying what is wrong.
+
+    format_: the export to run, float32 or int8 (mlcore.model_files), if not the one served.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise ModelLoadError(f"{directory} is not a directory.")
@@ -113,9 +132,11 @@ def load(directory: str | os.PathLike) -> Predictor:
             "serving without TensorFlow. Train it again."
         )
     try:
-        served = {name: (directory / name).read_bytes() for name in SERVED}
+        model_file = export_file(directory, format_)
+        names = [model_file if name == TFLITE_MODEL else name for name in SERVED]
+        served = {name: (directory / name).read_bytes() for name in names}
         verify(directory, served)
-        model = served[TFLITE_MODEL]
+        model = served[model_file]
         labels = json.loads(served[LABELS])
         settings = json.loads(served[PREPROCESSING])
         metrics = json.loads(served[METRICS])
@@ -141,7 +162,7 @@ def load(directory: str | os.PathLike) -> Predictor:
         session = predictor.session()
     # LiteRT raises ValueError or RuntimeError for a damaged model; both mean the same here.
     except (ValueError, RuntimeError) as exc:
-        raise ModelLoadError(f"{directory / TFLITE_MODEL} cannot be loaded: {exc}") from exc
+        raise ModelLoadError(f"{directory / model_file} cannot be loaded: {exc}") from exc
     classes = len(labels)
     if not (
         all(isinstance(label, str) for label in labels)
@@ -156,5 +177,5 @@ def load(directory: str | os.PathLike) -> Predictor:
         raise ModelLoadError(f"{directory}: the model, head.npz and labels.json do not match.")
     probabilities, _ = predictor.predict(np.full((1, size, size, 3), 128, dtype=np.float32))
     if not np.all(np.isfinite(probabilities)):
-        raise ModelLoadError(f"{directory / TFLITE_MODEL} gives non-finite outputs (damaged).")
+        raise ModelLoadError(f"{directory / model_file} gives non-finite outputs (damaged).")
     return predictor

@@ -5,6 +5,7 @@ nothing it receives, however broken, escapes as another exception.
 """
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import requests
 
 USER_AGENT = "heroproject-quotes/1.0 (+https://github.com/heroproject)"
+CHARSET = re.compile(r"charset=\"?([\w.:-]+)", re.IGNORECASE)
 BUNDLED_FILE = Path(__file__).resolve().parent / "data" / "quotes.json"
 
 
@@ -26,20 +28,41 @@ class FetchedQuote:
 
 
 def clean(text):
-    return " ".join(unicodedata.normalize("NFC", str(text)).split())
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def clean_quotes(items, text_key, author_key, max_length):
-    """Keep well-formed, reasonably short quotes from a decoded JSON list, without duplicates."""
+    """Keep well-formed, reasonably short quotes from a decoded JSON list, without duplicates.
+
+    An item is a quote only if it is an object whose text (and author, when present) are strings:
+    a number, list or object there is a misread answer, never shown as a quote. ProviderError when
+    items is not a list."""
+    if not isinstance(items, list):
+        raise ProviderError("the answer is not a JSON list")
     quotes = {}
     for item in items:
         if not isinstance(item, dict):
             continue
-        text = clean(item.get(text_key) or "")
-        author = clean(item.get(author_key) or "") or "Unknown"
+        text, author = item.get(text_key), item.get(author_key)
+        if not isinstance(text, str) or not isinstance(author, str | None):
+            continue
+        text, author = clean(text), clean(author or "") or "Unknown"
         if text and len(text) <= max_length and len(author) <= 200:
             quotes.setdefault((text, author), FetchedQuote(text, author))
     return list(quotes.values())
+
+
+def decode_json(response):
+    """The JSON of an answer: in the charset its Content-Type names, else UTF-8 (RFC 8259), never
+    guessed, so that text in another encoding is refused instead of read garbled."""
+    charset = CHARSET.search(response.headers.get("Content-Type", ""))
+    encoding = charset[1] if charset else "utf-8"
+    try:
+        return json.loads(response.content.decode(encoding).removeprefix("\ufeff"))
+    except (LookupError, UnicodeDecodeError):
+        raise ProviderError(f"the answer is not {encoding} text") from None
+    except ValueError:
+        raise ProviderError("the answer is not JSON") from None
 
 
 class JsonApi:
@@ -69,13 +92,7 @@ class JsonApi:
             raise ProviderError("rate limited (HTTP 429)")
         if response.status_code != 200:
             raise ProviderError(f"HTTP {response.status_code}")
-        try:
-            items = response.json()
-        except ValueError:
-            raise ProviderError("the answer is not JSON") from None
-        if not isinstance(items, list):
-            raise ProviderError("the answer is not a JSON list")
-        quotes = self.parse(items)
+        quotes = self.parse(decode_json(response))
         if not quotes:
             raise ProviderError("the answer holds no usable quote")
         return quotes
@@ -123,7 +140,10 @@ class Bundled:
 
     def fetch(self, timeout=None):
         try:
-            items = json.loads(self.path.read_text(encoding="utf-8"))
+            items = json.loads(self.path.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as error:
             raise ProviderError(f"cannot read {self.path}: {error}") from None
-        return clean_quotes(items, "text", "author", self.max_length)
+        quotes = clean_quotes(items, "text", "author", self.max_length)
+        if not quotes:
+            raise ProviderError(f"{self.path} holds no usable quote")
+        return quotes

@@ -147,12 +147,40 @@ def folder_of(job):
     return settings.MODELS_DIR / "classifiers" / job.classifier.slug
 
 
+# The rough cost of each stage of a training, to estimate the share of the whole done.
+STAGE_WEIGHTS = {"scan": 1, "images": 1, "features": 2, "phase": 2, "saving": 1}
+
+
+def planned_units(options):
+    """The whole training in units of STAGE_WEIGHTS: the scan, then for each cross-validation
+    fold and for the final training, decoding, features and each phase, then saving."""
+    phases = 2 if options.get("fine_tune") else 1
+    run = STAGE_WEIGHTS["images"] + STAGE_WEIGHTS["features"] + phases * STAGE_WEIGHTS["phase"]
+    once = STAGE_WEIGHTS["scan"] + STAGE_WEIGHTS["saving"]
+    return once + (1 + (options.get("cv") or 0)) * run
+
+
+def time_left(job, now=None):
+    """ "about N min left" from the time taken so far and the share done; "" too early to say."""
+    if job.status != Status.RUNNING or job.overall < 0.03 or job.started is None:
+        return ""
+    elapsed = ((now or timezone.now()) - job.started).total_seconds()
+    seconds = elapsed * (1 - job.overall) / job.overall
+    if seconds < 60:
+        return "under a minute left"
+    return f"about {round(seconds / 60)} min left"
+
+
 class Progress:
     """mlcore.progress's events written to the job's row, at most every REFRESH_SECONDS."""
 
     def __init__(self, job):
         self.job = job
         self.written = 0.0
+        self.units = planned_units(job.options)
+        self.passed = 0  # units of the stages finished
+        self.stage_key, self.stage_weight = None, 0
+        self.phases = 0
 
     def __call__(self, event, *args):
         job = self.job
@@ -160,18 +188,34 @@ class Progress:
             job.stage = f"Training ({args[0].replace('_', ' ')})"
             job.done, job.total = 0, args[1]
             self.say(f"{job.stage}: up to {args[1]} epochs")
+            self.phases += 1
+            self.advance(("phase", self.phases), 0)
         elif event == "epoch":
             epoch, epochs, logs = args
             job.done, job.total = epoch, epochs
             job.history.append({"phase": job.stage, "epoch": epoch, **rounded(logs)})
+            self.advance(self.stage_key, epoch / epochs)
         elif event == "fold":
             job.stage = f"Cross-validation fold {args[0]} of {args[1]}"
+        elif event == "saving":
+            job.stage, job.done, job.total = "Saving and checking the new version", 0, 0
+            self.advance("saving", 0)
         elif len(args) == 2:
             job.stage = {"scan": "Checking images", "images": "Decoding images"}.get(
                 event, "Backbone features"
             )
             job.done, job.total = args
-        self.write(force=event in ("phase", "epoch", "fold"))
+            self.advance(event, args[0] / args[1] if args[1] else 0)
+        self.write(force=event in ("phase", "epoch", "fold", "saving"))
+
+    def advance(self, key, fraction):
+        """The stage key (a new key: the last stage ended) is fraction done."""
+        if key != self.stage_key:
+            self.passed += self.stage_weight
+            kind = key[0] if isinstance(key, tuple) else key
+            self.stage_key, self.stage_weight = key, STAGE_WEIGHTS.get(kind, 1)
+        done = self.passed + self.stage_weight * fraction
+        self.job.overall = min(1.0, done / self.units)
 
     def say(self, line):
         self.job.log += line + "\n"
@@ -183,7 +227,7 @@ class Progress:
         self.written = now
         job = self.job
         job.heartbeat = timezone.now()
-        job.save(update_fields=["stage", "done", "total", "history", "log", "heartbeat"])
+        job.save(update_fields=["stage", "done", "total", "overall", "history", "log", "heartbeat"])
         if TrainingJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
             raise JobCancelled
 
@@ -224,8 +268,10 @@ def run(job_id):
         return job.status
     for warning in version.dataset_summary.get("warnings", []):
         progress.say(f"Warning: {warning}")
-    job.version = version
+    job.stage, job.done, job.total = "Comparing with the active version", 0, 0
+    job.save(update_fields=["stage", "done", "total"])
     job.comparison = compare_with_active(version)
+    job.version = version
     job.save(update_fields=["version", "comparison"])
     finish(job, Status.SUCCEEDED, f"Saved {version}, not active yet: compare, then activate.")
     return job.status

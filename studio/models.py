@@ -24,6 +24,7 @@ class TrainingJob(models.Model):
     stage = models.CharField(max_length=100, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
+    overall = models.FloatField(default=0, help_text="Estimated share of the whole training done.")
     history = models.JSONField(
         default=list, help_text="One entry per epoch: its phase and figures (loss, accuracy, ...)."
     )

@@ -22,10 +22,8 @@ def comparison_tables(comparison):
                     for label in labels
                     if label in split["new"]["recall"]
                 ],
-                "confusions": [
-                    (names[side], list(zip(labels, split[side]["confusion"], strict=True)))
-                    for side in ("new", "old")
-                ],
+                "verdict": verdict(split, names),
+                "confusions": [(names[side], split[side]["confusion"]) for side in ("new", "old")],
                 "changed": [
                     {
                         **image,
@@ -38,3 +36,13 @@ def comparison_tables(comparison):
             }
         )
     return tables
+
+
+def verdict(split, names):
+    """One line: how many more (or fewer) of the images the new version gets right."""
+    gained, count = split["fixed"] - split["broken"], split["count"]
+    if gained == 0:
+        return f"{names['new']} and {names['old']} are right on as many of the {count} test images"
+    more = "more" if gained > 0 else "fewer"
+    new, old = names["new"], names["old"]
+    return f"{new} is right on {abs(gained)} {more} of {count} test images than {old}"

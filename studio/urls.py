@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/images/<str:label>/<str:name>", datasets.image, name="image"),
     path("<slug:slug>/predictions/", datasets.add_predictions, name="add_predictions"),
     path("<slug:slug>/collect/", datasets.collect, name="collect"),
+    path("<slug:slug>/examples/", datasets.pick_examples, name="pick_examples"),
     # the review queue: label visitors' uploads (studio/views/review.py)
     path("<slug:slug>/review/", review.queue, name="review"),
     path("<slug:slug>/review/verdict", review.verdict, name="verdict"),
@@ -28,4 +29,5 @@ urlpatterns = [
     path("jobs/<int:pk>/", training.job_page, name="job"),
     path("jobs/<int:pk>/cancel", training.cancel, name="cancel"),
     path("jobs/<int:pk>/activate", training.activate, name="activate"),
+    path("jobs/<int:pk>/try", training.try_version, name="try"),
 ]

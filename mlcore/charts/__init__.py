@@ -1,6 +1,15 @@
 """Labelled charts drawn from random data, to train a chart-type classifier without downloads.
 
-This package's own import is light (class names only); drawing needs matplotlib and seaborn.
+Here: the chart classes, how bootstrap trains the chart classifier and when it is unsure. The
+modules, each imported only when needed (some take seconds):
+- engines.py: the eleven ways of drawing a chart, <name>_charts.py, behind one interface;
+  base.py: what the engines share (their table of drawers, frames, densities, images)
+- office_themes.py: the office engine's themes, the defaults of each product as data
+- data.py, text.py: the random data and words every engine draws
+- style.py, decorate.py, figures.py: the random look of a matplotlib or seaborn chart
+- browser.py: charts drawn by JavaScript libraries in headless Chromium
+- render.py, surround.py: one chart as an image file, now and then on a page or photographed
+- dataset.py: a labelled dataset, drawn in parallel
 """
 
 CHART_CLASSES = [

@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import bokeh
@@ -16,6 +15,7 @@ from bokeh.transform import dodge, linear_cmap
 from PIL import Image
 
 from mlcore.charts import browser, data, text
+from mlcore.charts.base import ROUND, drawers, smooth_density
 from mlcore.charts.text import pick
 
 SCRIPTS = [Path(bokeh.__file__).parent / "server" / "static" / "js" / "bokeh.min.js"]
@@ -197,6 +197,20 @@ def label_bars(p, look, source, place, column, horizontal):
         p.text(x=place, y=column, y_offset=-3, text_align="center", **style)
 
 
+def centred_text(p, x, y, labels, size: str, colour: str, **options) -> None:
+    """Labels centred on the points x, y (columns of options["source"] where named)."""
+    p.text(
+        x,
+        y,
+        text=labels,
+        text_align="center",
+        text_baseline="middle",
+        text_font_size=size,
+        text_color=colour,
+        **options,
+    )
+
+
 def stacked_column(rng, look):
     n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
     values = data.amounts(rng, n_series, n_groups)
@@ -297,8 +311,7 @@ def violin_plot(rng, look):
     p = new_figure(rng, look)
     for i, (sample, colour) in enumerate(zip(samples, colours, strict=True)):
         grid = np.linspace(sample.min(), sample.max(), 120)
-        width = smooth_density(sample, grid)
-        width *= half / width.max()
+        width = smooth_density(sample, grid, peak=half)
         style = {"fill_color": colour, "fill_alpha": alpha}
         outline = np.concatenate([i - width, i + width[::-1]]), np.concatenate([grid, grid[::-1]])
         if horizontal:
@@ -320,13 +333,6 @@ def violin_plot(rng, look):
     axis.major_label_overrides = dict(enumerate(names))
     grid.grid_line_color = None
     return p
-
-
-def smooth_density(sample: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """A Gaussian kernel density estimate with Silverman's bandwidth."""
-    width = 1.06 * sample.std() * len(sample) ** -0.2
-    z = (grid[:, None] - sample[None, :]) / width
-    return np.exp(-0.5 * z**2).sum(axis=1)
 
 
 def bubble(rng, look):
@@ -354,15 +360,7 @@ def bubble(rng, look):
                 x[mine], y[mine], size=sizes[mine], fill_color=colour, legend_label=name, **style
             )
     if look.values and n <= 15:
-        p.text(
-            x,
-            y,
-            text=text.categories(rng, n),
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="8pt",
-            text_color=look.ink,
-        )
+        centred_text(p, x, y, text.categories(rng, n), "8pt", look.ink)
     return p
 
 
@@ -444,25 +442,9 @@ def wedges(rng, look, donut):
         middle = (starts + ends) / 2
         spot = (0.9 + hole * 0.9) / 2 if donut else 0.6
         labels = [f"{share:.0%}" for share in parts]
-        p.text(
-            spot * np.cos(middle),
-            spot * np.sin(middle),
-            text=labels,
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="9pt",
-            text_color="white",
-        )
+        centred_text(p, spot * np.cos(middle), spot * np.sin(middle), labels, "9pt", "white")
     if donut and rng.random() < 0.4:
-        p.text(
-            [0],
-            [0],
-            text=[f"{rng.integers(10, 10000):,}"],
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="16pt",
-            text_color=look.ink,
-        )
+        centred_text(p, [0], [0], [f"{rng.integers(10, 10000):,}"], "16pt", look.ink)
     p.axis.visible = False
     p.grid.grid_line_color = None
     if rng.random() < 0.5:
@@ -495,16 +477,7 @@ def heatmap(rng, look):
     if look.values and values.size <= 120:
         number = "{:.2f}" if np.abs(values).max() < 10 else "{:,.0f}"
         source.data["label"] = [number.format(value) for value in values.ravel()]
-        p.text(
-            "col",
-            "row",
-            text="label",
-            source=source,
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="8pt",
-            text_color=look.ink,
-        )
+        centred_text(p, "col", "row", "label", "8pt", look.ink, source=source)
     p.grid.grid_line_color = None
     p.axis.axis_line_color = None
     p.axis.major_tick_line_color = None
@@ -513,21 +486,7 @@ def heatmap(rng, look):
     return p
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 CHARTS = tuple(DRAWERS)
 
 
@@ -579,7 +538,7 @@ def missing() -> str | None:
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    width, height, scale = browser.canvas_size(rng, size, chart in ("pie", "donut"), 240)
+    width, height, scale = browser.canvas_size(rng, size, chart in ROUND, 240)
     look = random_look(rng, width, height)
     p = DRAWERS[chart](rng, look)
     style(p, rng, look)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from mlcore.charts.base import sides
 from mlcore.charts.text import pick
 from mlcore.scraping.browser import BrowserError, chromium, find_browser
 
@@ -60,7 +61,7 @@ def canvas_size(rng, size: int, round_chart: bool, shortest: int) -> tuple[int, 
         aspect = rng.uniform(0.85, 1.6)
     else:
         aspect = pick(rng, [rng.uniform(1.3, 2.2), rng.uniform(1.0, 1.3), rng.uniform(0.7, 1.0)])
-    width, height = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
+    width, height = sides(longest, aspect)
     return round(max(width, shortest)), round(max(height, shortest)), scale
 
 

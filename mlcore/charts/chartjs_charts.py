@@ -5,13 +5,13 @@ canvas, the page's device pixel ratio and, when asked for, a small plugin that w
 """
 
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
+from mlcore.charts.base import ROUND, drawers, tidy
 from mlcore.charts.text import pick
 
 SCRIPT = Path(__file__).parent / "js" / "node_modules" / "chart.js" / "dist" / "chart.umd.min.js"
@@ -101,7 +101,7 @@ class Look:
     values: bool
 
 
-def make_look(rng: np.random.Generator) -> Look:
+def random_look(rng: np.random.Generator) -> Look:
     dark = rng.random() < 0.15
     background, ink, grid = pick(rng, DARK) if dark else ("white", "#666", "rgba(0,0,0,0.1)")
     if not dark and rng.random() < 0.3:
@@ -136,11 +136,6 @@ def paint_each(look: Look, n: int) -> dict:
     colours = [look.palette[i % len(look.palette)] for i in range(n)]
     alpha = max(look.alpha, 0.5)  # paler wedges and bars run together
     return {"backgroundColor": [browser.rgba(colour, alpha) for colour in colours]}
-
-
-def tidy(values) -> list[float]:
-    """Numbers JSON takes, to four significant digits."""
-    return [float(f"{float(v):.4g}") for v in np.ravel(values)]
 
 
 def number(value: float, largest: float) -> str:
@@ -205,6 +200,20 @@ def area(rng, look):
     }
 
 
+def bar_datasets(look, values, names, radius: int, border: int, each: bool = False) -> list:
+    """A dataset of bars for each row of values: a colour each, or with each a colour per bar."""
+    return [
+        {
+            "label": name,
+            "data": tidy(row),
+            "borderRadius": radius,
+            "borderWidth": border,
+            **(paint_each(look, values.shape[1]) if each else paint(look, i)),
+        }
+        for i, (row, name) in enumerate(zip(values, names, strict=True))
+    ]
+
+
 def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column differ only in indexAxis."""
     values = data.bar_amounts(rng)
@@ -213,16 +222,7 @@ def bars(rng, look, horizontal):
     radius = pick(rng, [0, 0, 0, 4, 6, 10])
     border = pick(rng, [0, 1, 2]) if look.alpha < 1 else 0
     each = n_series == 1 and rng.random() < 0.3
-    datasets = [
-        {
-            "label": name,
-            "data": tidy(row),
-            "borderRadius": radius,
-            "borderWidth": border,
-            **(paint_each(look, n_groups) if each else paint(look, i)),
-        }
-        for i, (row, name) in enumerate(zip(values, names, strict=True))
-    ]
+    datasets = bar_datasets(look, values, names, radius, border, each)
     chart = {
         "type": "bar",
         "data": {"labels": text.categories(rng, n_groups), "datasets": datasets},
@@ -246,16 +246,7 @@ def stacked_column(rng, look):
     radius = pick(rng, [0, 0, 0, 3])
     border = pick(rng, [0, 1]) if look.alpha < 1 else 0
     names = text.series_names(rng, n_series)
-    datasets = [
-        {
-            "label": name,
-            "data": tidy(row),
-            "borderRadius": radius,
-            "borderWidth": border,
-            **paint(look, i),
-        }
-        for i, (row, name) in enumerate(zip(values, names, strict=True))
-    ]
+    datasets = bar_datasets(look, values, names, radius, border)
     scales = cartesian(rng, look, x={"stacked": True}, y={"stacked": True})
     chart = {
         "type": "bar",
@@ -414,21 +405,9 @@ def wedges(rng, look, donut):
     return chart
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
-ROUND = ("pie", "donut")
 
 
 def missing() -> str | None:
@@ -457,7 +436,7 @@ def plugins(rng: np.random.Generator, look: Look) -> dict:
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    look = make_look(rng)
+    look = random_look(rng)
     config = DRAWERS[chart](rng, look)
     values = config.pop("values", None)
     if values:

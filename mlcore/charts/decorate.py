@@ -1,13 +1,13 @@
-"""What every chart shares, whichever library drew it: titles, labels, legend, ticks, notes."""
+"""What matplotlib and seaborn charts share: titles, labels, legend, ticks, value labels, notes."""
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
 from mlcore.charts import text
+from mlcore.charts.base import ROUND
 from mlcore.charts.text import pick
 
-ROUND = ("pie", "donut")
 INSIDE = [{"loc": "best"}, {"loc": "upper right"}, {"loc": "upper left"}, {"loc": "lower right"}]
 OUTSIDE = [  # room for these is made by a layout engine
     {"loc": "center left", "bbox_to_anchor": (1.01, 0.5)},

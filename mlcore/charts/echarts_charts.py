@@ -5,7 +5,6 @@ theme file that ships with ECharts, or a palette of our own), a renderer, fonts 
 """
 
 from dataclasses import dataclass
-from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
+from mlcore.charts.base import ROUND, drawers, tidy
 from mlcore.charts.text import pick
 
 PACKAGE = Path(__file__).parent / "js" / "node_modules" / "echarts"
@@ -68,7 +68,7 @@ class Look:
     values: bool
 
 
-def make_look(rng: np.random.Generator) -> Look:
+def random_look(rng: np.random.Generator) -> Look:
     kind = rng.random()
     theme, palette, dark = None, DEFAULT, False
     if kind < 0.15:
@@ -88,11 +88,6 @@ def make_look(rng: np.random.Generator) -> Look:
         legend=pick(rng, ["top", "top", "top", "bottom", "right", "left", None, None]),
         values=rng.random() < 0.2,
     )
-
-
-def tidy(values) -> list[float]:
-    """Numbers JSON takes, to four significant digits."""
-    return [float(f"{float(v):.4g}") for v in np.ravel(values)]
 
 
 def value_axis(rng: np.random.Generator, name: str | None, **extra) -> dict:
@@ -439,23 +434,9 @@ def heatmap(rng, look):
     }
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
-ROUND = ("pie", "donut")
 
 
 def missing() -> str | None:
@@ -526,7 +507,7 @@ def legend(rng: np.random.Generator, look: Look, chart: str, heading: int) -> di
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    look = make_look(rng)
+    look = random_look(rng)
     option = DRAWERS[chart](rng, look)
     decorate(option, rng, look, chart)
     width, height, scale = browser.canvas_size(rng, size, chart in ROUND, SHORTEST)

@@ -2,7 +2,8 @@
 
 An engine module has CHARTS, the chart classes it draws; draw(chart, rng, size), an RGB image
 about size pixels on its longest side, a pure function of rng; and, where it needs a program or
-file that may be absent, missing(): why it cannot draw on this machine, or None. Modules are
+file that may be absent, missing(): why it cannot draw on this machine, or None. An engine's
+CHARTS are the classes it has a drawing function for (mlcore.charts.base.drawers). Modules are
 imported only when asked for, since some take seconds to import.
 """
 

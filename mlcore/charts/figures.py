@@ -4,10 +4,10 @@ import warnings
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from mlcore.charts.base import image
 from mlcore.charts.decorate import decorate
 from mlcore.charts.style import random_look
 
@@ -24,6 +24,4 @@ def draw(drawer, chart: str, rng: np.random.Generator, size: int) -> Image.Image
         ax = figure.add_subplot()
         drawer(ax, rng, look)
         decorate(figure, ax, rng, look, chart)
-        canvas = FigureCanvasAgg(figure)
-        canvas.draw()
-        return Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+        return image(figure).convert("RGB")

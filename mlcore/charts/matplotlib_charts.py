@@ -1,12 +1,11 @@
 """The matplotlib engine: one drawing function per chart class, drawer(ax, rng, look)."""
 
-from functools import partial
-
 import matplotlib as mpl
 import numpy as np
 from PIL import Image
 
 from mlcore.charts import data, figures, text
+from mlcore.charts.base import drawers, smooth_density
 from mlcore.charts.decorate import (
     category_ticks,
     label_bars,
@@ -112,13 +111,6 @@ def histogram(ax, rng, look):
         if not density:
             curve *= len(samples[0]) * (edges[1] - edges[0])
         ax.plot(grid, curve, color=pick(rng, [mpl.rcParams["text.color"], "tab:red", "orange"]))
-
-
-def smooth_density(sample: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """A Gaussian kernel density estimate with Silverman's bandwidth."""
-    width = 1.06 * sample.std() * len(sample) ** -0.2
-    z = (grid[:, None] - sample[None, :]) / width
-    return np.exp(-0.5 * z**2).sum(axis=1) / (len(sample) * width * np.sqrt(2 * np.pi))
 
 
 def boxplot(ax, rng, look):
@@ -355,21 +347,7 @@ def heatmap(ax, rng, look):
             )
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 

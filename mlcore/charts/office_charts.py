@@ -7,15 +7,12 @@ conditionally formatted cell grid, since that is what spreadsheet users share.
 """
 
 import warnings
-from dataclasses import dataclass, replace
 from functools import partial
 from itertools import pairwise
 
 import matplotlib.style
 import numpy as np
 from matplotlib import colors as mcolors
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -24,17 +21,19 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 from PIL import Image
 
 from mlcore.charts import data, text
+from mlcore.charts.base import ROUND, drawers, image
+from mlcore.charts.office_themes import (
+    EXCEL_2003_LINES,
+    SHEETS,
+    SHEETS_NEW,
+    Theme,
+    darker,
+    ink_on,
+    lighter,
+    random_theme,
+)
 from mlcore.charts.text import pick
 
-OFFICE_2013 = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47")
-OFFICE_2023 = ("#156082", "#E97132", "#196B24", "#0F9ED5", "#A02B93", "#4EA72E")
-OFFICE_2007 = ("#4F81BD", "#C0504D", "#9BBB59", "#8064A2", "#4BACC6", "#F79646")
-EXCEL_2003 = ("#9999FF", "#993366", "#FFFFCC", "#CCFFFF", "#660066", "#FF8080", "#0066CC")
-EXCEL_2003_LINES = ("#000080", "#FF00FF", "#FFFF00", "#00FFFF", "#800080", "#800000", "#008080")
-LIBREOFFICE = ("#004586", "#FF420E", "#FFD320", "#579D1C", "#7E0021", "#83CAFF", "#314004")
-SHEETS = ("#4285F4", "#DB4437", "#F4B400", "#0F9D58", "#AB47BC", "#00ACC1", "#FF7043")
-SHEETS_NEW = ("#4285F4", "#EA4335", "#FBBC04", "#34A853", "#FF6D01", "#46BDC6", "#7BAAF7")
-DARK_BACKGROUNDS = ("#404040", "#262626", "#000000", "#1F3864", "#3B3838", "#203864")
 # Excel's and Google Sheets' colour scales for conditional formatting: low, (middle,) high.
 COLOUR_SCALES = [
     ("#F8696B", "#FFEB84", "#63BE7B"),
@@ -49,304 +48,11 @@ COLOUR_SCALES = [
     ("#E67C73", "#FFFFFF", "#57BB8A"),
     ("#FCFCFF", "#5A8AC6"),
 ]
-INSTALLED = {font.name for font in font_manager.fontManager.ttflist}
-ROUND = ("pie", "donut")
 LEGEND_PLACES = {
     "right": "outside right center",
     "left": "outside left center",
     "bottom": "outside lower center",
 }
-LUMA = np.array([0.299, 0.587, 0.114])
-
-
-def font(*names: str) -> str:
-    """The first of names installed here (Liberation stands in for Arial, Calibri and Times)."""
-    return next((name for name in names if name in INSTALLED), "DejaVu Sans")
-
-
-@dataclass(frozen=True)
-class Theme:
-    palette: tuple[str, ...]  # fills of bars, slices and areas
-    lines: tuple[str, ...]  # colours of lines and markers
-    font: str
-    size: float  # axis text, points
-    title_size: float
-    title_bold: bool
-    title_left: bool
-    text: str
-    title_colour: str
-    background: str  # the chart area
-    plot: str  # the plot area
-    plot_edge: str | None
-    grid: str
-    axis: str
-    value_line: bool  # a line along the value axis as well as the category axis
-    ticks: float  # tick mark length, points
-    border: str | None  # around the chart area
-    legend: str  # right, bottom, top or left
-    legend_edge: str | None
-    markers: tuple[str, ...]
-    line_width: float
-    edge: str | None  # outline of bars and slices
-    gap: float  # between clusters of bars, in bar widths
-    overlap: float  # space between the bars of a cluster, in bar widths
-    hole: float  # of a donut, a fraction of its radius
-    clockwise: bool
-    gradient: float  # the chance of gradient fills
-    sheet: str  # the row and column headers of a spreadsheet
-
-    def colours(self, n: int, lines: bool = False) -> list[str]:
-        """n series colours; past the palette, darker shades of it, as Excel does."""
-        palette = self.lines if lines else self.palette
-        return [darker(palette[i % len(palette)], 0.25 * (i // len(palette))) for i in range(n)]
-
-
-def excel_2013(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=OFFICE_2023 if rng.random() < 0.25 else OFFICE_2013,
-        lines=OFFICE_2013,
-        font=font("Carlito", "Liberation Sans"),
-        size=9,
-        title_size=14,
-        title_bold=False,
-        title_left=False,
-        text="#595959",
-        title_colour="#595959",
-        background="#FFFFFF",
-        plot="#FFFFFF",
-        plot_edge=None,
-        grid="#D9D9D9",
-        axis="#D9D9D9",
-        value_line=False,
-        ticks=0,
-        border="#D9D9D9",
-        legend="bottom",
-        legend_edge=None,
-        markers=("o",),
-        line_width=2.25,
-        edge="#FFFFFF",
-        gap=2.19,
-        overlap=0.27,
-        hole=0.75,
-        clockwise=True,
-        gradient=0.08,
-        sheet="#E6E6E6",
-    )
-
-
-def excel_2007(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=OFFICE_2007,
-        lines=OFFICE_2007,
-        font=font("Carlito", "Liberation Sans"),
-        size=10,
-        title_size=18,
-        title_bold=True,
-        title_left=False,
-        text="#000000",
-        title_colour="#000000",
-        background="#FFFFFF",
-        plot="#FFFFFF",
-        plot_edge=None,
-        grid="#868686",
-        axis="#868686",
-        value_line=True,
-        ticks=4,
-        border="#868686",
-        legend="right",
-        legend_edge=None,
-        markers=("D", "s", "^", "x", "*", "o", "+"),
-        line_width=2.25,
-        edge=None,
-        gap=1.5,
-        overlap=0.0,
-        hole=0.5,
-        clockwise=True,
-        gradient=0.3,
-        sheet="#DCE6F1",
-    )
-
-
-def excel_2003(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=EXCEL_2003,
-        lines=EXCEL_2003_LINES,
-        font=font("Liberation Sans"),
-        size=10,
-        title_size=12,
-        title_bold=True,
-        title_left=False,
-        text="#000000",
-        title_colour="#000000",
-        background="#FFFFFF",
-        plot="#C0C0C0" if rng.random() < 0.8 else "#FFFFFF",
-        plot_edge="#808080",
-        grid="#000000",
-        axis="#000000",
-        value_line=True,
-        ticks=4,
-        border="#000000",
-        legend="right",
-        legend_edge="#000000",
-        markers=("D", "s", "^", "x", "*", "o"),
-        line_width=rng.uniform(1.0, 2.0),
-        edge="#000000",
-        gap=1.5,
-        overlap=0.0,
-        hole=0.5,
-        clockwise=True,
-        gradient=0.15,
-        sheet="#D4D0C8",
-    )
-
-
-def libreoffice(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=LIBREOFFICE,
-        lines=LIBREOFFICE,
-        font=font("DejaVu Sans", "Liberation Sans")
-        if rng.random() < 0.5
-        else font("Liberation Sans"),
-        size=10,
-        title_size=13,
-        title_bold=False,
-        title_left=False,
-        text="#000000",
-        title_colour="#000000",
-        background="#FFFFFF",
-        plot="#FFFFFF" if rng.random() < 0.8 else "#E6E6E6",
-        plot_edge="#B3B3B3",
-        grid="#B3B3B3",
-        axis="#B3B3B3",
-        value_line=True,
-        ticks=3,
-        border=None,
-        legend="right",
-        legend_edge=None,
-        markers=("s", "D", "v", "^", ">", "<"),
-        line_width=rng.uniform(0.8, 2.0),
-        edge=None,
-        gap=1.0,
-        overlap=0.0,
-        hole=0.5,
-        clockwise=rng.random() < 0.5,
-        gradient=0.1,
-        sheet="#EBEBEB",
-    )
-
-
-def google_sheets(rng: np.random.Generator) -> Theme:
-    return Theme(
-        palette=SHEETS_NEW if rng.random() < 0.5 else SHEETS,
-        lines=SHEETS_NEW if rng.random() < 0.5 else SHEETS,
-        font=font("Roboto", "Liberation Sans"),
-        size=9,
-        title_size=12,
-        title_bold=rng.random() < 0.3,
-        title_left=rng.random() < 0.7,
-        text="#444444",
-        title_colour=pick(rng, ["#000000", "#757575"]),
-        background="#FFFFFF",
-        plot="#FFFFFF",
-        plot_edge=None,
-        grid="#CCCCCC",
-        axis="#333333",
-        value_line=False,
-        ticks=0,
-        border=None,
-        legend=pick(rng, ["right", "top", "bottom"]),
-        legend_edge=None,
-        markers=("o",),
-        line_width=1.5,
-        edge="#FFFFFF",
-        gap=0.6,
-        overlap=0.0,
-        hole=0.5,
-        clockwise=True,
-        gradient=0.0,
-        sheet="#F8F9FA",
-    )
-
-
-PRODUCTS = [excel_2013, excel_2013, excel_2013, excel_2007, excel_2007, excel_2003, libreoffice]
-PRODUCTS += [google_sheets, google_sheets]
-
-
-def random_theme(rng: np.random.Generator) -> Theme:
-    """A product's defaults, then what users change: fonts, sizes, colours, legend, frame."""
-    theme = pick(rng, PRODUCTS)(rng)
-    scale = rng.uniform(0.85, 1.35)
-    theme = replace(theme, size=theme.size * scale, title_size=theme.title_size * scale)
-    if rng.random() < 0.12:
-        theme = replace(theme, font=font(pick(rng, ["Liberation Serif", "Liberation Sans Narrow"])))
-    if rng.random() < 0.1:
-        accent = pick(rng, theme.palette[:2])
-        theme = replace(theme, palette=monochrome(accent), lines=monochrome(accent))
-    if rng.random() < 0.3:
-        theme = replace(theme, legend=pick(rng, ["right", "left", "bottom", "top"]))
-    if rng.random() < 0.3:
-        theme = replace(theme, border=None if theme.border else "#D9D9D9")
-    if rng.random() < 0.15:
-        theme = dark(rng, theme)
-    return theme
-
-
-def monochrome(accent: str) -> tuple[str, ...]:
-    """Excel's monochromatic palettes: shades of one accent colour."""
-    return (
-        darker(accent, 0.45),
-        lighter(accent, 0.3),
-        darker(accent, 0.2),
-        lighter(accent, 0.55),
-        accent,
-        lighter(accent, 0.75),
-    )
-
-
-def dark(rng: np.random.Generator, theme: Theme) -> Theme:
-    """The dark chart styles: light text and lines on a black, grey or navy chart area."""
-    background = pick(rng, DARK_BACKGROUNDS)
-    foreground = pick(rng, ["#FFFFFF", "#D9D9D9", "#F2F2F2"])
-    return replace(
-        theme,
-        text=foreground,
-        title_colour=foreground,
-        background=background,
-        plot=background,
-        plot_edge=None,
-        grid=mix(background, foreground, 0.3),
-        axis=mix(background, foreground, 0.5),
-        border=None,
-        legend_edge=None,
-        edge=background if theme.edge else None,
-        palette=tuple(seen_on(colour, background) for colour in theme.palette),
-        lines=tuple(seen_on(colour, background) for colour in theme.lines),
-    )
-
-
-def seen_on(colour: str, background: str) -> str:
-    """colour, lightened where it would sink into a dark background."""
-    gap = (np.array(mcolors.to_rgb(colour)) - np.array(mcolors.to_rgb(background))) @ LUMA
-    return lighter(colour, 0.5) if gap < 0.2 else colour
-
-
-def darker(colour: str, amount: float) -> str:
-    return mcolors.to_hex(np.array(mcolors.to_rgb(colour)) * (1 - amount))
-
-
-def lighter(colour: str, amount: float) -> str:
-    rgb = np.array(mcolors.to_rgb(colour))
-    return mcolors.to_hex(rgb + (1 - rgb) * amount)
-
-
-def mix(colour: str, other: str, share: float) -> str:
-    rgb, other_rgb = np.array(mcolors.to_rgb(colour)), np.array(mcolors.to_rgb(other))
-    return mcolors.to_hex(rgb * (1 - share) + other_rgb * share)
-
-
-def ink_on(colour) -> str:
-    """Black or white text, whichever reads on colour."""
-    return "#000000" if np.array(mcolors.to_rgb(colour)) @ LUMA > 0.55 else "#FFFFFF"
 
 
 def series_names(rng: np.random.Generator, n: int) -> list[str]:
@@ -1277,20 +983,7 @@ def figure_size(rng, chart) -> tuple[float, float]:
     return width, max(width / aspect, 2.8)
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": pie,
-    "donut": donut,
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 
@@ -1311,6 +1004,4 @@ def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
         ax, handles = DRAWERS[chart](fig, rng, theme)
         finish(fig, ax, rng, theme, handles, chart)
         fig.set_dpi(size * rng.uniform(1.0, 1.5) / max(fig.get_size_inches()))
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        return Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+        return image(fig).convert("RGB")

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, features
 
 from mlcore.charts import text
+from mlcore.charts.base import drawers, smooth_density
 from mlcore.charts.text import pick
 
 FLAT_PALETTES = [
@@ -353,12 +354,18 @@ def quartiles(values: np.ndarray) -> np.ndarray:
     return np.percentile(values, [2, 25, 50, 75, 98])
 
 
-def boxplot(c: Canvas, rng):
-    groups = text.categories(rng, int(rng.integers(2, 7)))
-    samples = grouped_draws(rng, len(groups), 100)
+def sample_axes(c: Canvas, rng, most_groups: int, n: int):
+    """Samples of n for two groups or more, below most_groups, on axes that name the groups."""
+    groups = text.categories(rng, int(rng.integers(2, most_groups)))
+    samples = grouped_draws(rng, len(groups), n)
     xr = (-0.6, len(groups) - 0.4)
     yr = (min(map(min, samples)) - 5, max(map(max, samples)) + 5)
     c.axes(xr, yr, x_names=groups)
+    return samples, xr, yr
+
+
+def boxplot(c: Canvas, rng):
+    samples, xr, yr = sample_axes(c, rng, 7, 100)
     half = rng.uniform(0.15, 0.35)
     filled, fliers = rng.random() < 0.6, rng.random() < 0.6
     for i, sample in enumerate(samples):
@@ -378,16 +385,10 @@ def boxplot(c: Canvas, rng):
 
 
 def violin_plot(c: Canvas, rng):
-    groups = text.categories(rng, int(rng.integers(2, 6)))
-    samples = grouped_draws(rng, len(groups), 200)
-    xr = (-0.6, len(groups) - 0.4)
-    yr = (min(map(min, samples)) - 5, max(map(max, samples)) + 5)
-    c.axes(xr, yr, x_names=groups)
+    samples, xr, yr = sample_axes(c, rng, 6, 200)
     for i, sample in enumerate(samples):
         ys = np.linspace(sample.min(), sample.max(), 61)
-        width = 1.06 * sample.std() * len(sample) ** -0.2
-        density = np.exp(-0.5 * ((ys[:, None] - sample[None, :]) / width) ** 2).sum(axis=1)
-        density *= 0.4 / density.max()
+        density = smooth_density(sample, ys, peak=0.4)
         right = [c.px(i + d, y, xr, yr) for y, d in zip(ys, density, strict=True)]
         left = [c.px(i - d, y, xr, yr) for y, d in zip(ys, density, strict=True)]
         c.draw.polygon(right + left[::-1], fill=c.palette[i % len(c.palette)], outline=c.fg)
@@ -414,6 +415,10 @@ def points(c: Canvas, rng, bubbles):
         cx, cy = c.px(x, y, xr, yr)
         r = c.u(radius)
         c.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=c.palette[g], outline=outline)
+
+
+bubble = partial(points, bubbles=True)
+scatter_plot = partial(points, bubbles=False)
 
 
 def line(c: Canvas, rng):
@@ -520,21 +525,7 @@ def colour_bar(c: Canvas, low, high):
         c.draw.text((x + width + c.u(4), y), label, fill=c.fg, font=c.font, anchor="lm")
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": partial(points, bubbles=True),
-    "scatter_plot": partial(points, bubbles=False),
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 

@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ import plotly.io as pio
 from PIL import Image
 
 from mlcore.charts import browser, data, text
+from mlcore.charts.base import ROUND, drawers
 from mlcore.charts.text import pick
 
 SCRIPTS = [Path(plotly.__file__).parent / "package_data" / "plotly.min.js"]
@@ -392,21 +392,7 @@ def density_heatmap(rng, look):
     )
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 CHARTS = tuple(DRAWERS)
 
 
@@ -470,7 +456,7 @@ def missing() -> str | None:
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     look = random_look(rng)
-    width, height, scale = browser.canvas_size(rng, size, chart in ("pie", "donut"), 240)
+    width, height, scale = browser.canvas_size(rng, size, chart in ROUND, 240)
     drawer = DRAWERS[chart]
     if chart == "area" and rng.random() < 0.25:
         drawer = filled_between

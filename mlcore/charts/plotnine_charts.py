@@ -1,25 +1,34 @@
 """The plotnine engine: ggplot2's grammar of graphics, in its themes, scales and facets.
 
-Each drawer builds a ggplot of the chart's data in a random look; finish() adds the theme, the
-labels and the legend. Pie and donut are polygons on fixed axes, since plotnine has no polar
-coordinates; with theme_void and the hue palette they look like ggplot2's polar pies.
+Each drawer builds a ggplot of the chart's data in a random look; draw() adds the theme, the
+changes users make to it, the labels and the size. Pie and donut are polygons on fixed axes,
+since plotnine has no polar coordinates; with theme_void and the hue palette they look like
+ggplot2's polar pies.
 """
 
 import warnings
 from dataclasses import dataclass, field
-from functools import partial
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import plotnine as p9
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from mlcore.charts import data, text
+from mlcore.charts.base import (
+    ROUND,
+    drawers,
+    flatten,
+    image,
+    points_frame,
+    random_aspect,
+    samples_frame,
+    seed,
+    sides,
+)
 from mlcore.charts.text import pick
 
-ROUND = ("pie", "donut")
 FONTS = ["DejaVu Sans", "Liberation Sans", "Liberation Serif", "DejaVu Serif", "Liberation Mono"]
 THEMES = [
     "grey", "grey", "grey", "grey", "bw", "bw", "minimal", "minimal", "minimal", "classic",
@@ -162,19 +171,6 @@ def amounts_frame(rng, values: np.ndarray) -> pd.DataFrame:
             "label": [fmt.format(v) for v in values.ravel()],
         }
     )
-
-
-def samples_frame(rng, n_groups: int, n_series: int) -> pd.DataFrame:
-    groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
-    samples = iter(data.samples(rng, n_groups * n_series))
-    parts = [
-        pd.DataFrame({"group": group, "series": name, "value": next(samples)})
-        for group in groups
-        for name in names
-    ]
-    frame = pd.concat(parts, ignore_index=True)
-    frame["group"], frame["series"] = ordered(frame["group"]), ordered(frame["series"])
-    return frame
 
 
 def facet(rng, n_panels: int, free: bool = True):
@@ -389,14 +385,10 @@ def jitter(rng, look, frame: pd.DataFrame):
     )
 
 
-def seed(rng: np.random.Generator) -> int:
-    """For plotnine's and pandas' own random choices (jitter, subsamples)."""
-    return int(rng.integers(2**31))
-
-
 def boxplot(rng, look):
     n_series = pick(rng, [1, 1, 1, 2, 3])
-    frame = samples_frame(rng, int(rng.integers(1, 9 if n_series == 1 else 6 - n_series)), n_series)
+    n_groups = int(rng.integers(1, 9 if n_series == 1 else 6 - n_series))
+    frame = samples_frame(rng, n_groups, n_series, ordered=True)
     fill, scales = box_colours(rng, look, frame)
     plot = p9.ggplot(frame, p9.aes("group", "value"))
     if rng.random() < 0.25:
@@ -419,7 +411,8 @@ def boxplot(rng, look):
 
 def violin_plot(rng, look):
     n_series = pick(rng, [1, 1, 1, 2])
-    frame = samples_frame(rng, int(rng.integers(1, 8 if n_series == 1 else 5)), n_series)
+    n_groups = int(rng.integers(1, 8 if n_series == 1 else 5))
+    frame = samples_frame(rng, n_groups, n_series, ordered=True)
     fill, scales = box_colours(rng, look, frame)
     shape = {"draw_quantiles": [0.25, 0.5, 0.75]} if rng.random() < 0.3 else {}
     if n_series == 2 and rng.random() < 0.5:
@@ -448,16 +441,9 @@ def violin_plot(rng, look):
     return plot + p9.coord_flip() if rng.random() < 0.3 else plot
 
 
-def points_frame(rng, n: int, n_groups: int) -> pd.DataFrame:
-    x, y, group = data.points(rng, n, n_groups)
-    names = text.series_names(rng, n_groups)
-    series = pd.Categorical(np.array(names)[group], categories=names)
-    return pd.DataFrame({"x": x, "y": y, "series": series})
-
-
 def bubble(rng, look):
     n_groups = pick(rng, [1, 1, 2, 3, 4])
-    frame = points_frame(rng, int(rng.integers(6, 45)), n_groups)
+    frame = points_frame(rng, int(rng.integers(6, 45)), n_groups, ordered=True)
     frame["size"] = rng.lognormal(0, rng.uniform(0.4, 0.9), len(frame)).round(1) * data.magnitude(
         rng
     )
@@ -502,7 +488,7 @@ def bubble(rng, look):
 def scatter_plot(rng, look):
     n_groups = pick(rng, [1, 1, 1, 2, 3, 4, 5])
     n = int(rng.integers(25, 700))
-    frame = points_frame(rng, n, n_groups)
+    frame = points_frame(rng, n, n_groups, ordered=True)
     size = rng.uniform(0.8, 3.5) * (0.5 if n > 300 else 1.0)
     alpha = pick(rng, [1.0, rng.uniform(0.3, 0.9)])
     smooth = rng.random() < 0.25
@@ -753,10 +739,10 @@ def labels(rng, look, chart: str):
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     longest = rng.uniform(3.5, 8.0)
-    aspect = float(np.exp(rng.uniform(np.log(0.65), np.log(2.2))))  # width / height
+    aspect = random_aspect(rng)
     if chart in ROUND:
-        aspect = float(np.exp(rng.uniform(np.log(0.9), np.log(1.8))))
-    figure_size = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
+        aspect = random_aspect(rng, 0.9, 1.8)
+    figure_size = sides(longest, aspect)
     dark = rng.random() < 0.13
     look = random_look(rng, longest, dark)
     family = pick(rng, FONTS) if rng.random() < 0.4 else None
@@ -776,27 +762,9 @@ def render(plot: p9.ggplot) -> Image.Image:
         warnings.simplefilter("ignore")  # plotnine's notes on dropped rows and chosen bins
         figure = plot.draw()  # closed in pyplot already; drawn here on its own canvas
         with mpl.rc_context(plot.theme.rcParams):
-            canvas = FigureCanvasAgg(figure)
-            canvas.draw()
-    image = Image.fromarray(np.asarray(canvas.buffer_rgba()))
-    white = Image.new("RGBA", image.size, "white")  # theme_void leaves the figure clear
-    return Image.alpha_composite(white, image).convert("RGB")
+            return flatten(image(figure))  # theme_void leaves the figure clear
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)

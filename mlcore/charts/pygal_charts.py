@@ -5,7 +5,6 @@ node radius is set per value, which pygal supports as value configuration.
 """
 
 import io
-from functools import partial
 
 import cairosvg
 import numpy as np
@@ -15,6 +14,7 @@ from pygal import formatters
 from pygal import style as styles
 
 from mlcore.charts import data, text
+from mlcore.charts.base import drawers, flatten, random_aspect, sides
 from mlcore.charts.text import pick
 
 LIGHT_STYLES = (
@@ -130,11 +130,10 @@ def value_formatter(rng: np.random.Generator, values) -> callable:
     return pick(rng, options)
 
 
-def look(rng: np.random.Generator) -> dict:
+def random_look(rng: np.random.Generator) -> dict:
     """Settings every chart shares: size, style, titles, legend, guides and margins."""
     longest = rng.uniform(420, 1000)
-    aspect = float(np.exp(rng.uniform(np.log(0.65), np.log(2.2))))  # width / height
-    width, height = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
+    width, height = sides(longest, random_aspect(rng))
     config = {
         "width": round(width),
         "height": round(height),
@@ -368,19 +367,7 @@ def wedges(rng, config, donut):
     return chart
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 
@@ -391,12 +378,10 @@ def rasterise(svg: bytes, width: int, height: int, longest: float) -> Image.Imag
     png = cairosvg.svg2png(
         bytestring=svg, output_width=round(width * scale), output_height=round(height * scale)
     )
-    image = Image.open(io.BytesIO(png)).convert("RGBA")
-    flat = Image.new("RGBA", image.size, "white")
-    return Image.alpha_composite(flat, image).convert("RGB")
+    return flatten(Image.open(io.BytesIO(png)))
 
 
 def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
-    config = look(rng)
+    config = random_look(rng)
     svg = DRAWERS[chart](rng, config).render()
     return rasterise(svg, config["width"], config["height"], size * rng.uniform(1.0, 1.5))

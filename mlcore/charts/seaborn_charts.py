@@ -1,7 +1,5 @@
 """The seaborn engine: one drawing function per chart class (pie and donut it does not draw)."""
 
-from functools import partial
-
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -10,13 +8,9 @@ import seaborn.objects as so
 from PIL import Image
 
 from mlcore.charts import data, figures, text
+from mlcore.charts.base import drawers, points_frame, samples_frame, seed
 from mlcore.charts.decorate import category_ticks, label_bars, steps, time_ticks, value_range
 from mlcore.charts.text import pick
-
-
-def seed(rng: np.random.Generator) -> int:
-    """For seaborn's bootstrapped confidence bands, which are random too."""
-    return int(rng.integers(2**31))
 
 
 def long_form(rng: np.random.Generator, means: np.ndarray) -> pd.DataFrame:
@@ -28,17 +22,6 @@ def long_form(rng: np.random.Generator, means: np.ndarray) -> pd.DataFrame:
         for value in rng.normal(mean, spread * abs(mean), int(rng.integers(3, 20))):
             rows.append((groups[g], series[s], value))
     return pd.DataFrame(rows, columns=["group", "series", "value"])
-
-
-def samples_frame(rng: np.random.Generator, n_groups: int, n_series: int = 1) -> pd.DataFrame:
-    groups, series = text.categories(rng, n_groups), text.series_names(rng, n_series)
-    samples = iter(data.samples(rng, n_groups * n_series))
-    parts = [
-        pd.DataFrame({"group": group, "series": name, "value": next(samples)})
-        for group in groups
-        for name in series
-    ]
-    return pd.concat(parts, ignore_index=True)
 
 
 def along(horizontal: bool) -> dict:
@@ -171,12 +154,6 @@ def violin_plot(ax, rng, look):
     )
 
 
-def points_frame(rng, n: int, n_groups: int) -> pd.DataFrame:
-    x, y, group = data.points(rng, n, n_groups)
-    names = np.array(text.series_names(rng, n_groups))
-    return pd.DataFrame({"x": x, "y": y, "series": names[group]})
-
-
 def bubble(ax, rng, look):
     n_groups = pick(rng, [1, 1, 2, 3, 4])
     frame = points_frame(rng, int(rng.integers(6, 45)), n_groups)
@@ -289,19 +266,7 @@ def heatmap(ax, rng, look):
     )
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 

@@ -1,4 +1,4 @@
-"""The look of one chart: style sheet or seaborn theme, colours, font, size and what to show."""
+"""A matplotlib or seaborn chart's look: style sheet or theme, colours, font, size, what to show."""
 
 from dataclasses import dataclass
 
@@ -9,6 +9,7 @@ from matplotlib import colors as mcolors
 from matplotlib import font_manager
 
 from mlcore.charts import text
+from mlcore.charts.base import random_aspect, sides
 from mlcore.charts.text import pick
 
 SHEETS = sorted(name for name in mpl.style.library if not name.startswith("_"))
@@ -68,8 +69,7 @@ class Look:
 
 def random_look(rng: np.random.Generator, size: int) -> Look:
     longest = rng.uniform(3.0, 7.5)
-    aspect = float(np.exp(rng.uniform(np.log(0.65), np.log(2.2))))  # width / height
-    figsize = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
+    figsize = sides(longest, random_aspect(rng))
     palette, ramp = random_palette(rng)
     return Look(
         styles=[base_style(rng), overrides(rng), font_sizes(rng, longest)],

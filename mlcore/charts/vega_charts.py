@@ -15,6 +15,7 @@ import vl_convert
 from PIL import Image
 
 from mlcore.charts import data, text
+from mlcore.charts.base import drawers, flatten, random_aspect, sides
 from mlcore.charts.text import pick
 
 THEMES = sorted(vl_convert.get_themes())
@@ -127,18 +128,23 @@ def area(rng, look):
     )
 
 
-def bars(rng, look, horizontal):
-    n = pick(rng, [1, 1, 1, 2, 2, 3])
-    n_groups = int(rng.integers(2, 13 if n == 1 else 7))
-    groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
-    values = data.amounts(rng, n, n_groups)
-    frame = pd.DataFrame(
+def amounts_frame(values: np.ndarray, groups, series) -> pd.DataFrame:
+    """(series, groups) values, one row each: group g, series s, value v."""
+    return pd.DataFrame(
         [
             {"g": g, "s": s, "v": values[i, j]}
             for i, s in enumerate(series)
             for j, g in enumerate(groups)
         ]
     )
+
+
+def bars(rng, look, horizontal):
+    n = pick(rng, [1, 1, 1, 2, 2, 3])
+    n_groups = int(rng.integers(2, 13 if n == 1 else 7))
+    groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
+    values = data.amounts(rng, n, n_groups)
+    frame = amounts_frame(values, groups, series)
     order = groups if n > 1 or rng.random() < 0.6 else ("-x" if horizontal else "-y")
     value = (alt.X if horizontal else alt.Y)("v:Q", title=look.y_title)
     category = (alt.Y if horizontal else alt.X)("g:N", title=look.x_title, sort=order)
@@ -188,13 +194,7 @@ def stacked_column(rng, look):
     n_groups, n = int(rng.integers(2, 11)), pick(rng, [2, 2, 3, 3, 4, 5])
     groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
     values = data.amounts(rng, n, n_groups)
-    frame = pd.DataFrame(
-        [
-            {"g": g, "s": s, "v": values[i, j]}
-            for i, s in enumerate(series)
-            for j, g in enumerate(groups)
-        ]
-    )
+    frame = amounts_frame(values, groups, series)
     return (
         alt.Chart(frame)
         .mark_bar(stroke=pick(rng, [None, None, "white"]))
@@ -458,21 +458,7 @@ def ink(scheme: str, reverse: bool, values: np.ndarray, cell) -> str:
     return "white" if dark else "black"
 
 
-DRAWERS = {
-    "area": area,
-    "bar": partial(bars, horizontal=True),
-    "column": partial(bars, horizontal=False),
-    "stacked_column": stacked_column,
-    "histogram": histogram,
-    "boxplot": boxplot,
-    "violin_plot": violin_plot,
-    "bubble": bubble,
-    "scatter_plot": scatter_plot,
-    "line": line,
-    "pie": partial(wedges, donut=False),
-    "donut": partial(wedges, donut=True),
-    "heatmap": heatmap,
-}
+DRAWERS = drawers(globals())
 
 CHARTS = tuple(DRAWERS)
 
@@ -493,16 +479,14 @@ def draw(chart: str, rng: np.random.Generator, size: int) -> Image.Image:
     scale = size * rng.uniform(1.0, 1.4) / (max(width, height) + 80)
     png = vl_convert.vegalite_to_png(spec, scale=scale)
     page = pick(rng, ["#333333", "#161616"] if look.dark else LIGHT_PAGES)
-    return flatten(Image.open(io.BytesIO(png)), page)
+    return flatten(Image.open(io.BytesIO(png)), page)  # clear where a theme sets no background
 
 
 def chart_size(rng: np.random.Generator) -> tuple[int, int]:
     """Plot width and height in CSS pixels: wide, square or tall."""
     longest = rng.uniform(220, 520)
-    aspect = float(np.exp(rng.uniform(np.log(0.7), np.log(2.4))))  # width / height
-    if aspect >= 1:
-        return round(longest), round(longest / aspect)
-    return round(longest * aspect), round(longest)
+    width, height = sides(longest, random_aspect(rng, 0.7, 2.4))
+    return round(width), round(height)
 
 
 def configure(spec, rng: np.random.Generator):
@@ -550,9 +534,3 @@ def merged(base: dict, override: dict) -> dict:
         both = isinstance(value, dict) and isinstance(out.get(key), dict)
         out[key] = merged(out[key], value) if both else value
     return out
-
-
-def flatten(image: Image.Image, page: str) -> Image.Image:
-    """Vega leaves the background transparent when a theme sets none; put it on the page."""
-    image = image.convert("RGBA")
-    return Image.alpha_composite(Image.new("RGBA", image.size, page), image).convert("RGB")

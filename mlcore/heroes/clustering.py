@@ -308,12 +308,8 @@ class Clustering:
     extra: dict = field(default_factory=dict)
 
 
-# method -> (criterion name, True if higher is better)
-CRITERIA = {
-    "kmeans": ("silhouette", True),
-    "agglomerative": ("silhouette", True),
-    "mixture": ("BIC", False),
-}
+# method -> its criterion
+CRITERIA = {"kmeans": "silhouette", "agglomerative": "silhouette", "mixture": "BIC"}
 TITLES = {
     "kmeans": "k-means, TF-IDF + SVD embedding",
     "agglomerative": "agglomerative, Jaccard, average linkage",
@@ -375,24 +371,6 @@ def run(method, data, k, seed=0, score=True):
         labels = by_size(mixture.labels(data.X))
         return Clustering(method, k, labels, float(mixture.bic), mixture)
     raise ValueError(f"unknown method {method!r}: one of {', '.join(CRITERIA)}")
-
-
-def choose_k(method, data, ks, seed=0):
-    """(the best Clustering by the method's criterion, {k: criterion}) over the ks tried."""
-    _, higher = CRITERIA[method]
-    tried = {}
-    best = None
-    for k in ks:
-        if k >= len(data.X):
-            break
-        result = run(method, data, k, seed)
-        tried[k] = result.criterion
-        value = result.criterion if higher else -result.criterion
-        if np.isfinite(value) and (best is None or value > best[0] + 1e-12):
-            best = (value, result)
-    if best is None:
-        raise ValueError(f"too few rows ({len(data.X)}) to cluster into {min(ks)} or more")
-    return best[1], tried
 
 
 def stability(method, X, k, seeds=range(5), fraction=SUBSAMPLE, embedding=None):

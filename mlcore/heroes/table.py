@@ -1,9 +1,10 @@
 """Reading the superhero-set's two tables, in the layouts in circulation, and matching their names.
 
 The powers table (Kaggle's `super_hero_powers.csv`): a column of hero names, then one column per
-power holding True/False. Copies elsewhere are transposed (powers as rows), write TRUE/FALSE or 1/0,
-start with a byte-order mark, keep an old pandas index column, or add a count column (the number
-of powers of each hero, or of heroes with each power); all are read, and what was dropped is said.
+power holding True/False. Copies elsewhere are transposed (powers as rows: which way round a table
+is comes from layout.py's evidence), write TRUE/FALSE or 1/0, start with a byte-order mark, keep an
+old pandas index column (or row), or add a count column (the number of powers of each hero, or of
+heroes with each power); all are read, and what was dropped is said.
 The details table (`heroes_information.csv`): a name column and any of gender, eye colour, race,
 hair colour, height (cm), publisher, skin colour, alignment and weight (kg); `-` and -99 mean
 missing. Anything that cannot be read raises HeroDataError with the row and column.
@@ -12,27 +13,18 @@ missing. Anything that cannot be read raises HeroDataError with the row and colu
 import csv
 import io
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from . import layout as layouts
+from .names import bare_key, clean_name, loose_key
+
 MAX_BYTES = 50 * 1024 * 1024
 TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 FALSE = {"false", "f", "no", "n", "0", "0.0"}
-HERO_HEADERS = {
-    "heronames",
-    "heroname",
-    "hero",
-    "heroes",
-    "name",
-    "names",
-    "character",
-    "characters",
-}
-POWER_HEADERS = {"power", "powers", "powername", "powernames", "ability", "abilities"}
 COUNT_HEADERS = {
     "count",
     "counts",
@@ -52,6 +44,7 @@ COUNT_HEADERS = {
     "heroescount",
     "numberofheroes",
 }
+INDEX_LABELS = {"", "unnamed0", "index"}
 MISSING = {"", "-", "nan", "none", "null", "n/a", "na"}
 INTEGER = re.compile(r"^-?\d+(\.0+)?$")
 LAYOUTS = ("auto", "heroes-as-rows", "powers-as-rows")
@@ -118,29 +111,6 @@ class Matching:
     loose: list  # (hero, detail name, rule) of the pairs a looser rule than "exact" made
 
 
-# -- names --------------------------------------------------------------------------------------
-
-
-def clean_name(text):
-    """NFC, trimmed, inner runs of white space as one space."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def loose_key(text):
-    """Case and spaces ignored: "Spider Man" and "spider man" meet, "Spider-Man" does not."""
-    return "".join(clean_name(text).casefold().split())
-
-
-def bare_key(text):
-    """Only letters and digits, accents dropped: "Spider-Man", "spiderman", "Spider Man" meet."""
-    decomposed = unicodedata.normalize("NFKD", clean_name(text).casefold())
-    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
-
-
-def header_key(text):
-    return bare_key(text)
-
-
 # -- files --------------------------------------------------------------------------------------
 
 
@@ -180,11 +150,11 @@ def is_integer(value):
     return bool(INTEGER.match(value))
 
 
-def read_powers(path, layout="auto", known_powers=()):
+def read_powers(path, layout="auto", known=layouts.NOTHING_KNOWN):
     """A PowerTable from a powers CSV in any of the layouts in circulation.
 
-    layout: "auto" (decided from the headers, else from which side names known_powers, else
-    from the shape: more heroes than powers), "heroes-as-rows" or "powers-as-rows".
+    layout: "auto" (decided from the evidence, see layout.py: known is a layout.Known of the
+    power and hero names to look for), "heroes-as-rows" or "powers-as-rows".
     """
     if layout not in LAYOUTS:
         raise HeroDataError(f"unknown layout {layout!r}: one of {', '.join(LAYOUTS)}")
@@ -195,44 +165,59 @@ def read_powers(path, layout="auto", known_powers=()):
             f"{path} needs a header and at least one row, with a name column and at least one "
             "more column."
         )
-    # An old pandas index: an unnamed first column of integers, before the names.
-    if rows[0][0] == "" and len(rows[0]) > 2 and all(is_integer(r[0]) for r in rows[1:]):
-        rows = [row[1:] for row in rows]
-        notes.append("dropped an unnamed index column")
+    rows = drop_index(rows, notes)
     rows = drop_counts(rows, notes)
-    corner = header_key(rows[0][0])
+    check_cells(path, rows)
     column_names = rows[0][1:]
     row_names = [row[0] for row in rows[1:]]
     if layout == "auto":
-        layout = guess_layout(corner, column_names, row_names, known_powers, notes)
+        try:
+            layout, seen = layouts.decide(rows[0][0], row_names, column_names, known)
+        except layouts.LayoutError as error:
+            raise HeroDataError(f"{path}: {error}") from None
+        notes += seen
     if layout == "heroes-as-rows":
         heroes, powers, cells = row_names, column_names, [row[1:] for row in rows[1:]]
-        where = lambda h, p: f"line {h + 2}, column {powers[p]!r}"  # noqa: E731
     else:
         powers, heroes = row_names, column_names
         cells = [list(column) for column in zip(*[row[1:] for row in rows[1:]], strict=True)]
-        where = lambda h, p: f"line {p + 2} ({powers[p]!r}), column {heroes[h]!r}"  # noqa: E731
     heroes = [clean_name(name) for name in heroes]
     powers = [clean_name(name) for name in powers]
     check_names(path, heroes, "hero")
     check_names(path, powers, "power")
-    has = np.zeros((len(heroes), len(powers)), dtype=bool)
+    has = np.array([[value.lower() in TRUE for value in values] for values in cells], dtype=bool)
+    has = has.reshape(len(heroes), len(powers))
+    return PowerTable(heroes, powers, has, layouts.spoken(layout), notes)
+
+
+def drop_index(rows, notes):
+    """Without an old pandas index: an unnamed first column of integers before the names, or
+    (in a table transposed by pandas) an unnamed first row of integers above them."""
+    if bare_key(rows[0][0]) not in INDEX_LABELS:
+        return rows
+    if len(rows[0]) > 2 and all(is_integer(row[0]) for row in rows[1:]):
+        notes.append("dropped an unnamed index column")
+        return drop_index([row[1:] for row in rows], notes)
+    if len(rows) > 2 and all(is_integer(cell) for cell in rows[0][1:]):
+        notes.append("dropped an unnamed index row")
+        return rows[1:]
+    return rows
+
+
+def check_cells(path, rows):
+    """Every cell below the first row and right of the first column is True or False."""
     errors = []
-    for h, values in enumerate(cells):
-        for p, value in enumerate(values):
-            word = value.lower()
-            if word in TRUE:
-                has[h, p] = True
-            elif word not in FALSE:
+    for line, row in enumerate(rows[1:], start=2):
+        for column, value in zip(rows[0][1:], row[1:], strict=True):
+            if value.lower() not in TRUE | FALSE:
                 shown = f"{value!r}" if value else "an empty cell"
-                errors.append(f"{where(h, p)}: {shown}")
+                errors.append(f"line {line}, column {column!r}: {shown}")
     if errors:
         more = f" (and {len(errors) - MAX_ERRORS} more)" if len(errors) > MAX_ERRORS else ""
         raise HeroDataError(
             f"{path}: every power cell must be True or False (also TRUE/FALSE, 1/0, yes/no); "
             f"{'; '.join(errors[:MAX_ERRORS])}{more}."
         )
-    return PowerTable(heroes, powers, has, layout.replace("-", " "), notes)
 
 
 def drop_counts(rows, notes):
@@ -241,7 +226,7 @@ def drop_counts(rows, notes):
     def counting(label, values):
         if not values or not all(is_integer(v) for v in values):
             return False
-        return header_key(label) in COUNT_HEADERS or any(int(float(v)) > 1 for v in values)
+        return bare_key(label) in COUNT_HEADERS or any(int(float(v)) > 1 for v in values)
 
     keep = [0] + [
         c for c in range(1, len(rows[0])) if not counting(rows[0][c], [row[c] for row in rows[1:]])
@@ -252,32 +237,11 @@ def drop_counts(rows, notes):
     rows = [[row[c] for c in keep] for row in rows]
     kept = [rows[0]]
     for row in rows[1:]:
-        if counting(row[0], row[1:]) and header_key(row[0]) in COUNT_HEADERS:
+        if counting(row[0], row[1:]) and bare_key(row[0]) in COUNT_HEADERS:
             notes.append(f"dropped the count row {row[0]!r}")
         else:
             kept.append(row)
     return kept
-
-
-def guess_layout(corner, column_names, row_names, known_powers, notes):
-    if corner in HERO_HEADERS:
-        return "heroes-as-rows"
-    if corner in POWER_HEADERS:
-        return "powers-as-rows"
-    known = {bare_key(power) for power in known_powers}
-    if known:
-        across = sum(bare_key(name) in known for name in column_names)
-        down = sum(bare_key(name) in known for name in row_names)
-        if across != down:
-            layout = "heroes-as-rows" if across > down else "powers-as-rows"
-            notes.append(f"read {layout.replace('-', ' ')}: that side names known powers")
-            return layout
-    layout = "heroes-as-rows" if len(row_names) >= len(column_names) else "powers-as-rows"
-    notes.append(
-        f"guessed {layout.replace('-', ' ')} from the shape ({len(row_names)} rows, "
-        f"{len(column_names)} columns); say --layout if that is wrong"
-    )
-    return layout
 
 
 def check_names(path, names, what):
@@ -301,7 +265,7 @@ def check_names(path, names, what):
 def read_details(path):
     """(list of Details in file order, notes) from a details CSV; unknown columns are ignored."""
     rows = read_rows(path)
-    header = [header_key(cell) for cell in rows[0]]
+    header = [bare_key(cell) for cell in rows[0]]
     fields = {}
     for c, key in enumerate(header):
         name = DETAIL_COLUMNS.get(key)

@@ -11,6 +11,7 @@ import unicodedata
 from bs4 import BeautifulSoup
 
 from mlcore.files import write_whole
+from mlcore.names.namelist import problem
 
 SPECIES_URL = (
     "https://bulbapedia.bulbagarden.net/wiki/List_of_Pok%C3%A9mon_by_National_Pok%C3%A9dex_number"
@@ -73,5 +74,11 @@ def clean(text):
 
 
 def write_names(names, path):
-    """Write one name a line to path, UTF-8, replacing the file whole: never a half-written list."""
+    """Write one name a line to path, UTF-8, replacing the file whole: never a half-written list,
+    and never one `train_namegen` would refuse (LayoutError naming the first name it cannot
+    hold: a name must be clean(name), as parse_species gives it)."""
+    for number, name in enumerate(names, start=1):
+        why = problem(name, first=number == 1) if name == clean(name) else "is not one clean line"
+        if why:
+            raise LayoutError(f"species {number}, {name[:40]!r}, {why}: no list is written")
     write_whole(path, "".join(f"{name}\n" for name in names).encode("utf-8"))

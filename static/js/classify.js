@@ -1,9 +1,10 @@
-// The upload form: a preview of the chosen image, drag and drop, and paste from the clipboard.
-// Without JavaScript the plain file input and form post still work.
+// The upload form: a preview of the chosen image, drag and drop, paste from the clipboard, the
+// camera (a photo on phones, a frame of the live camera on desktops), and the class list and
+// examples of the chosen classifier. Without JavaScript the plain file input and form post work.
 document.addEventListener("DOMContentLoaded", () => {
   const zone = document.querySelector("[data-dropzone]");
   if (!zone) return;
-  const input = zone.querySelector("input[type=file]");
+  const input = zone.querySelector("input[name=image]");
   const preview = zone.querySelector("[data-preview]");
 
   const show = () => {
@@ -44,4 +45,45 @@ document.addEventListener("DOMContentLoaded", () => {
       .map((item) => item.getAsFile());
     if (files.length) use(files);
   });
+
+  const camera = zone.querySelector("[data-camera]");
+  camera.hidden = false;
+  camera.querySelector("[data-camera-input]").addEventListener("change", (event) => {
+    use(event.target.files);
+  });
+  const video = camera.querySelector("[data-camera-video]");
+  const start = camera.querySelector("[data-camera-start]");
+  const take = camera.querySelector("[data-camera-take]");
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) start.remove();
+  start.addEventListener("click", async () => {
+    try {
+      video.srcObject = await navigator.mediaDevices.getUserMedia({ video: true });
+    } catch (error) {
+      start.textContent = "No camera available";
+      start.disabled = true;
+      return;
+    }
+    await video.play();
+    video.hidden = take.hidden = false;
+    start.hidden = true;
+  });
+  take.addEventListener("click", () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext("2d").drawImage(video, 0, 0);
+    video.srcObject.getTracks().forEach((track) => track.stop());
+    video.hidden = take.hidden = true;
+    start.hidden = false;
+    canvas.toBlob((blob) => use([new File([blob], "camera.png", { type: "image/png" })]));
+  });
+
+  const choice = document.querySelector("select[name=classifier]");
+  const chosen = () => {
+    document.querySelectorAll(".classifier-info").forEach((info) => {
+      info.hidden = choice && info.dataset.classifier !== choice.value;
+    });
+  };
+  if (choice) choice.addEventListener("change", chosen);
+  chosen();
 });

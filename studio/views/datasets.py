@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from classifier import datasets, selectors
+from classifier import datasets, examples, selectors
 from classifier.models import ImageClassifier
 from heroproject import uploads
 from mlcore import archives, images
@@ -44,6 +44,7 @@ def page(request, classifier, status=200, **forms):
         "class_form": ClassForm(),
         "collect_form": CollectForm(classes=[group.name for group in found]),
         "waiting": len(datasets.waiting_predictions(classifier)),
+        "examples": classifier.examples.all(),
         "collections": collections,
         "collecting": any(job.status not in finished for job in collections),
         **forms,
@@ -270,3 +271,16 @@ def collect(request, slug):
         "db_worker); its log shows below.",
     )
     return redirect("studio:classifier", classifier.slug)
+
+
+@staff_member_required
+@require_POST
+def pick_examples(request, slug):
+    """New example images for the home page, from the active version's test split."""
+    classifier = classifier_or_404(slug)
+    if selectors.active_version(classifier) is None:
+        messages.error(request, "Examples come from the active version's test images: train one.")
+        return redirect("studio:classifier", slug=slug)
+    picked = examples.pick(classifier)
+    messages.success(request, f"{len(picked)} example images picked from the test images.")
+    return redirect("studio:classifier", slug=slug)

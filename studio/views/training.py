@@ -3,11 +3,13 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from classifier import serving
 from classifier.models import ImageClassifier
 from heroproject import versions
+from heroproject.uploads import too_large, too_large_message
+from mlcore.images import ImageError
 
-from .. import jobs
-from ..curves import curves
+from .. import datasets, jobs
 from ..forms import TrainingForm
 from ..models import TrainingJob
 from ..report import comparison_tables
@@ -18,7 +20,7 @@ from ..report import comparison_tables
 def train(request, slug):
     """The training form; a valid post queues a job and shows it."""
     classifier = get_object_or_404(ImageClassifier, slug=slug)
-    form = TrainingForm(request.POST or None)
+    form = TrainingForm(request.POST or None, initial={"cv": datasets.suggested_folds(classifier)})
     if request.method == "POST" and form.is_valid():
         job = jobs.start_training(classifier, form.options(), request.user.get_username())
         return redirect(job)
@@ -38,17 +40,45 @@ def job_page(request, pk):
     jobs.reap_abandoned()
     job = get_object_or_404(TrainingJob.objects.select_related("classifier", "version"), pk=pk)
     jobs.fail_if_lost(job)
-    active = job.classifier.versions.filter(active=True).first()
-    context = {
+    template = "studio/_job.html" if request.htmx else "studio/job.html"
+    return render(request, template, job_context(job))
+
+
+def job_context(job):
+    return {
         "job": job,
-        "curves": curves(job.history),
         "waiting_before": jobs.waiting_before(job),
+        "time_left": jobs.time_left(job),
         "no_worker": jobs.no_worker(job),
-        "active": active,
+        "active": job.classifier.versions.filter(active=True).first(),
         "comparison_tables": comparison_tables(job.comparison),
     }
-    template = "studio/_job.html" if request.htmx else "studio/job.html"
-    return render(request, template, context)
+
+
+@staff_member_required
+@require_POST
+def try_version(request, pk):
+    """Classify an image with the job's new version, active or not; nothing is stored."""
+    job = get_object_or_404(TrainingJob.objects.select_related("classifier", "version"), pk=pk)
+    upload = request.FILES.get("image")
+    status, tried, problem = 200, None, ""
+    if too_large(request):
+        status, problem = 413, too_large_message()
+    elif job.version is None:
+        status, problem = 404, "This job made no version to try."
+    elif upload is None:
+        status, problem = 400, "Choose an image to classify."
+    else:
+        try:
+            tried = serving.try_version(job.version, upload.read())
+        except ImageError as error:
+            status, problem = 400, str(error)
+        except serving.ClassifierUnavailable as error:
+            status, problem = 503, str(error)
+    context = {"tried": tried, "try_problem": problem}
+    if request.htmx:
+        return render(request, "studio/_tried.html", context, status=status)
+    return render(request, "studio/job.html", {**job_context(job), **context}, status=status)
 
 
 @staff_member_required

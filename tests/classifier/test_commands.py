@@ -46,11 +46,16 @@ def test_train_classifier_records_activates_and_reports(shapes_dir, capsys):
         input_size=96,
         epochs=2,
         no_activate=True,
+        int8_check=[shapes_dir],
         **QUICK,
     )
     assert classifier.versions.get(active=True).number == 1
     assert classifier.versions.count() == 2
-    assert classifier.versions.get(number=2).directory == "classifiers/shapes/v2"
+    second = classifier.versions.get(number=2)
+    assert second.directory == "classifiers/shapes/v2"
+    # The int8 export was measured on the test split and on the folder named by --int8-check.
+    export = json.loads((second.path / "export.json").read_text())
+    assert list(export["int8"]["accuracy"]) == ["test", shapes_dir.name]
 
 
 def test_train_classifier_cross_validates_first(shapes_dir, capsys, client, admin_client):

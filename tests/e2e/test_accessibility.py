@@ -16,6 +16,7 @@ VISITOR_PAGES = [
     "/heroes/search/?q=bat",
     "/heroes/build/",
     "/classifiers/shapes/",
+    "/api/",
 ]
 STAFF_PAGES = [
     "/studio/",
@@ -26,6 +27,9 @@ STAFF_PAGES = [
     "/admin/classifier/prediction/",
     "/admin/classifier/prediction/?q=red_circle",
     "/admin/classifier/modelversion/",
+    "/admin/heroes/herosnapshot/",
+    "/admin/classifier/modelversion/1/change/",
+    "/admin/classifier/imageclassifier/1/change/",
 ]
 
 

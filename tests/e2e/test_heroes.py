@@ -11,6 +11,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
 from heroes.bundled import BUNDLED_DETAILS, BUNDLED_POWERS
+from tests.e2e.conftest import make_staff
+from tests.e2e.test_admin import log_in, run_action
 
 HEROES = 667
 # A dot in view that no other dot covers at its centre; null when none is.
@@ -127,3 +129,50 @@ def test_build_a_hero(browser):
     browser.check_layout("heroes-build", scroll_to=browser.find("#build-result"))
     ticked = browser.find_all(".power-choices input:checked")
     assert len(ticked) == 3  # the form keeps what was ticked
+
+
+@pytest.mark.parametrize("browser", [True], ids=["js"], indirect=True)
+def test_the_build_result_stays_in_view_while_ticking_on_a_phone(phone):
+    phone.go("/heroes/build/")
+    last = phone.find_all(".power-choices label")[-1]
+    phone.driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", last)
+    phone.driver.execute_script("window.scrollBy(0, 60)")  # clear of the sticky buttons
+    last.click()
+    phone.wait_for('#build-result[data-powers="1"]')
+    box = phone.driver.execute_script(
+        "return document.querySelector('#build-result .placed').getBoundingClientRect().toJSON()"
+    )
+    assert box["top"] >= 0 and box["bottom"] <= 800, box
+    phone.driver.save_screenshot(phone.screenshots / "heroes-build-ticked-js-360x800.png")
+
+
+def test_the_map_zooms_for_fingers(phone):
+    phone.go("/heroes/")
+    dot = phone.find(".hero-map circle")
+    before = dot.rect["width"]
+    phone.find(".map-zoom-label").click()
+    assert phone.find(".map-zoom-label").text == "Zoom out"
+    assert dot.rect["width"] >= 3 * before and dot.rect["width"] >= 10
+
+
+def test_staff_restore_the_heroes_an_import_replaced(browser, site, tmp_path):
+    """Last: the site ends with the bundled heroes it started with."""
+    rows = BUNDLED_POWERS.read_text(encoding="utf-8").splitlines()[:61]
+    few = tmp_path / "few.csv"
+    few.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    site.manage("import_hero_powers", str(few), "--replace")
+    user = f"heroes-staff-{browser.mode}"
+    log_in(browser, *make_staff(site, user, "e2e-staff-password"))
+    browser.go("/admin/heroes/herosnapshot/")
+    first = browser.find("#result_list tbody tr")
+    assert "667" in first.text and str(BUNDLED_POWERS) in first.text
+    browser.check_layout("heroes-earlier-heroes", scroll_to=first)
+    run_action(
+        browser,
+        [first.find_element("css selector", "input.action-select").get_attribute("value")],
+        "restore",
+    )
+    message = browser.wait_for(".messagelist").text
+    assert "Restored 667 heroes and 167 powers in 14 clusters" in message
+    browser.go("/heroes/")
+    assert len(browser.find_all(".hero-map circle")) == HEROES

@@ -120,3 +120,22 @@ def test_without_javascript_phone_shows_the_links(phone):
     assert links_shown(phone) == "all"
     phone.driver.find_element(By.LINK_TEXT, "Name generator").click()
     phone.wait(lambda driver: driver.current_url.endswith("/names/"))
+
+
+@only_js
+def test_the_camera_is_offered_behind_a_button(browser):
+    browser.go("/")
+    camera = browser.find("[data-camera]")
+    assert camera.is_displayed()
+    assert browser.find("[data-camera-input]").get_attribute("capture") == "environment"
+    # A phone takes a photo with its camera app; a desktop gets a live frame (getUserMedia).
+    shown = {button.text for button in camera.find_elements(By.CSS_SELECTOR, ".button")}
+    assert shown & {"Take a photo", "Use the camera"}
+    assert not browser.find("[data-camera-video]").is_displayed()
+
+
+@only_nojs
+def test_without_javascript_the_plain_file_input_is_shown(browser):
+    browser.go("/")
+    assert browser.find("input[name=image]").is_displayed()
+    assert not browser.find("[data-camera]").is_displayed()

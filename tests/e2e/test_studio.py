@@ -28,6 +28,7 @@ TINY = {  # a training of 10-20 s on two cores
     "augment_copies": "1",
     "input_size": "96",
     "test_fraction": "0.2",
+    "cv": "0",  # proposed for so few images (below), but five more trainings would be slow here
 }
 TRAINING_SECONDS = 150  # the worker's first job also imports TensorFlow
 JS_ONLY = pytest.mark.parametrize("browser", [True], indirect=True, ids=["js"])
@@ -110,6 +111,7 @@ def add_images(browser, label, paths):
 def start_training(browser, seed):
     browser.go(f"/studio/{SLUG}/train/")
     form = browser.find("form.train-form")
+    assert form.find_element(By.ID, "id_cv").get_attribute("value") == "5"  # a small dataset
     Select(form.find_element(By.ID, "id_backbone")).select_by_value(TINY["backbone"])
     for name, value in {**TINY, "seed": str(seed)}.items():
         if name != "backbone":
@@ -205,6 +207,16 @@ def test_staff_make_train_compare_activate_and_use_a_classifier(
     browser.check_layout("studio-job-finished", scroll_to=browser.find(".site-header"))
     heading = browser.find("#job").find_element(By.XPATH, ".//h2[starts-with(., 'Version 2 ag')]")
     browser.check_layout("studio-job-comparison", scroll_to=heading)
+    assert browser.find("#job .verdict-line").text.startswith("v2 ")
+
+    # The new version tried on an image before it is activated: its answer, focused.
+    browser.find("#try-image").send_keys(str(shapes_dir / "red_circle" / "001.png"))
+    browser.find(".try-form button[type=submit]").click()
+    assert browser.wait_for("#try-result .verdict").text.startswith("v2 says ")
+    assert browser.driver.execute_script(
+        "return document.activeElement.classList.contains('verdict-box')"
+    )
+    browser.assert_accessible("the finished job")
     browser.find("#job").find_element(By.XPATH, ".//button[.='Activate version 2']").click()
     see(browser, ".messages", f"{SLUG} v2 is now active.")
 

@@ -37,6 +37,15 @@ def shown_probabilities(result):
     }
 
 
+def focused(browser, text):
+    """With JavaScript, whether the focus is on what an HTMX answer brought (holding text);
+    without, the browser loaded a whole page and nothing is to check."""
+    if not browser.javascript:
+        return True
+    shown = browser.driver.execute_script("return document.activeElement.textContent")
+    return text in shown
+
+
 def test_upload_shows_every_class_and_the_heatmap(browser, shapes_dir):
     browser.go("/")
     assert browser.find("h1").text == HOME_HEADING
@@ -51,9 +60,14 @@ def test_upload_shows_every_class_and_the_heatmap(browser, shapes_dir):
     assert top in result.find_element(By.CSS_SELECTOR, ".verdict").text
 
     heatmap = result.find_element(By.CSS_SELECTOR, "img.heatmap")
-    assert heatmap.value_of_css_property("opacity") == "0"
-    result.find_element(By.CSS_SELECTOR, ".heatmap-label").click()
+    toggle = result.find_element(By.CSS_SELECTOR, ".heatmap-label")
+    legend = result.find_element(By.CSS_SELECTOR, ".heatmap-legend")
+    assert heatmap.value_of_css_property("opacity") == "0" and not legend.is_displayed()
+    assert toggle.text == "Show where it looked"
+    toggle.click()
     browser.wait(lambda _: heatmap.value_of_css_property("opacity") == "1")
+    assert toggle.text == "Hide where it looked" and legend.is_displayed()
+    assert result.find_element(By.CSS_SELECTOR, ".figure-stack img").rect["width"] >= 240
     loaded = "return arguments[0].complete && arguments[0].naturalWidth"
     assert browser.wait(lambda driver: driver.execute_script(loaded, heatmap)) > 0
     browser.check_layout("result", scroll_to=result)
@@ -64,6 +78,7 @@ def test_feedback_yes_is_thanked(browser, shapes_dir):
     thanks = (By.ID, f"feedback-{prediction_id(result)}"), "Thank you: you said this is right."
     result.find_element(By.CSS_SELECTOR, "button[name=verdict][value=correct]").click()
     browser.wait(EC.text_to_be_present_in_element(*thanks))
+    assert focused(browser, "Thank you: you said this is right.")
 
 
 def test_feedback_no_with_the_right_class_is_thanked(browser, shapes_dir):
@@ -110,6 +125,7 @@ def test_name_generator_gives_as_many_names_as_asked_with_the_prefix(browser):
         browser.wait(EC.staleness_of(generator))
         names = [name.text for name in browser.find_all(".names .name-text")]
         assert len(names) == count, browser.find("#generator").text
+        assert focused(browser, names[0])
         assert all(name.casefold().startswith("pi") for name in names), names
     browser.check_layout("names")
 
@@ -119,5 +135,84 @@ def test_new_quote_shows_another_quote(browser):
     shown = browser.find("#quote .quote-text").text
     browser.driver.find_element(By.LINK_TEXT, "New quote").click()
     browser.wait(lambda _: browser.find("#quote .quote-text").text != shown)
+    assert focused(browser, "New quote")
     # HTMX swaps the widget in place; without JavaScript the link loads the page again.
     assert ("quote_after=" in browser.driver.current_url) != browser.javascript
+
+
+# The box of an element against the viewport, and whether it has the focus.
+IN_VIEW = """
+const box = arguments[0].getBoundingClientRect();
+return {top: box.top, bottom: box.bottom, height: innerHeight,
+        focused: document.activeElement === arguments[0]};
+"""
+
+
+@pytest.mark.parametrize("size", [(360, 800), (1440, 900)], ids=["phone", "desktop"])
+def test_the_verdict_is_in_view_after_classify(browser, shapes_dir, size):
+    browser.resize_viewport(*size)
+    try:
+        result = upload(browser, shapes_dir / "red_circle" / "003.png")
+        box = browser.driver.execute_script(
+            IN_VIEW, result.find_element(By.CSS_SELECTOR, ".verdict-box")
+        )
+        assert box["top"] >= 0 and box["bottom"] <= box["height"], box
+        # With JavaScript the answer takes the focus, so that it is read out at once.
+        assert box["focused"] == browser.javascript
+        browser.driver.save_screenshot(
+            browser.screenshots / f"classified-{browser.mode}-{size[0]}x{size[1]}.png"
+        )
+    finally:
+        browser.resize_viewport(1440, 900)
+
+
+def test_an_example_image_classifies(browser, site):
+    site.shell(
+        "from classifier import examples; from classifier.models import ImageClassifier; "
+        "examples.pick(ImageClassifier.objects.get(slug='shapes'))"
+    )
+    browser.go("/")
+    buttons = browser.find_all("button.example")
+    assert {button.text for button in buttons} == LABELS
+    buttons[0].click()
+    result = browser.wait_for("article.result")
+    assert set(shown_probabilities(result)) == LABELS
+    if browser.javascript:
+        assert browser.driver.execute_script(
+            "return document.activeElement.classList.contains('verdict-box')"
+        )
+
+
+# Each figure's text: its rendered font size in CSS pixels (an SVG's scaled to its width).
+FIGURE_TEXT_SIZES = """
+const sizes = [];
+for (const cell of document.querySelectorAll(".confusion td, .confusion th")) {
+  sizes.push(parseFloat(getComputedStyle(cell).fontSize));
+}
+for (const svg of document.querySelectorAll("svg.curve")) {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  for (const text of svg.querySelectorAll("text")) {
+    sizes.push(parseFloat(getComputedStyle(text).fontSize) * scale);
+  }
+}
+return sizes;
+"""
+
+
+@pytest.mark.parametrize("size", [(360, 800), (1440, 900)], ids=["phone", "desktop"])
+def test_model_page_figures_are_legible(browser, size):
+    browser.resize_viewport(*size)
+    try:
+        browser.go("/classifiers/shapes/")
+        cells = browser.find_all(".confusion tbody td")
+        assert len(cells) == 9 and all(cell.text.isdigit() for cell in cells)
+        sizes = browser.driver.execute_script(FIGURE_TEXT_SIZES)
+        assert len(sizes) > 9 + 6 and min(sizes) >= 12, sizes
+        browser.driver.execute_script(
+            "document.querySelector('.confusion').scrollIntoView({block: 'center'})"
+        )
+        browser.driver.save_screenshot(
+            browser.screenshots / f"model-figures-{browser.mode}-{size[0]}x{size[1]}.png"
+        )
+    finally:
+        browser.resize_viewport(1440, 900)

@@ -5,13 +5,14 @@ import pytest
 
 from heroes import services
 from heroes.bundled import BUNDLED_DETAILS, BUNDLED_POWERS
+from mlcore.heroes import layout
 from tests.heroes.helpers import remove_heroes
 
 
 @pytest.fixture(scope="session")
 def bundled():
     """(tables, fit) of the bundled files: the fit takes seconds, so once."""
-    tables = services.read_tables(BUNDLED_POWERS, BUNDLED_DETAILS, known=())
+    tables = services.read_tables(BUNDLED_POWERS, BUNDLED_DETAILS, known=layout.NOTHING_KNOWN)
     return tables, services.fit_tables(tables)
 
 

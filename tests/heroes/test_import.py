@@ -11,11 +11,12 @@ from django.core.management import CommandError, call_command
 from heroes import services
 from heroes.bundled import BUNDLED_DETAILS, BUNDLED_POWERS
 from heroes.models import Cluster, Clustering, Hero, Neighbour, Power
-from mlcore.heroes import table
+from mlcore.heroes import layout, table
 
 ROWS = list(csv.reader(BUNDLED_POWERS.open(encoding="utf-8", newline="")))
 DETAIL_ROWS = list(csv.reader(BUNDLED_DETAILS.open(encoding="utf-8", newline="")))
 ORIGINAL = table.read_powers(BUNDLED_POWERS)
+KNOWN = layout.Known.of(powers=ORIGINAL.powers, heroes=ORIGINAL.heroes)
 SMALL = 60  # heroes in the files a test imports: a fit of seconds' fraction
 
 
@@ -92,18 +93,22 @@ def test_the_variants_in_circulation_read_the_same(tmp_path, variant, notes):
 def test_a_transposed_table_without_a_corner_label_is_told_by_its_power_names(tmp_path):
     rows = transposed(ROWS)
     rows[0][0] = ""
-    read = table.read_powers(write(tmp_path / "t.csv", rows), known_powers=ORIGINAL.powers[:20])
+    known = layout.Known.of(powers=ORIGINAL.powers[:20])
+    read = table.read_powers(write(tmp_path / "t.csv", rows), known=known)
     assert read.layout == "powers as rows" and read.heroes == ORIGINAL.heroes
-    assert "that side names known powers" in read.notes[0]
+    assert "12% of the rows are known powers" in read.notes[0]
 
 
 def test_a_count_column_and_a_count_row_of_a_transposed_table(tmp_path):
     rows = transposed(ROWS[:30])
     rows = [[*rows[0], "n_heroes"]] + [[*r, str(r[1:].count("True"))] for r in rows[1:]]
     rows.append(["total", *[str(int(i % 7 + 2)) for i in range(len(rows[0]) - 1)]])
-    read = table.read_powers(write(tmp_path / "t.csv", rows))
+    read = table.read_powers(write(tmp_path / "t.csv", rows), known=KNOWN)
     assert read.heroes == ORIGINAL.heroes[:29]
-    assert read.notes == ["dropped the count column 'n_heroes'", "dropped the count row 'total'"]
+    assert read.notes[:2] == [
+        "dropped the count column 'n_heroes'",
+        "dropped the count row 'total'",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -143,7 +148,7 @@ def test_bad_powers_files_are_refused_with_the_reason(tmp_path, content, message
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     with pytest.raises(table.HeroDataError, match=message):
-        table.read_powers(path)
+        table.read_powers(path, "heroes-as-rows")
 
 
 def test_a_missing_file(tmp_path):
@@ -308,7 +313,7 @@ def test_a_bad_file_changes_nothing(tmp_path, content, message):
     else:
         bad.write_bytes(content)
     with pytest.raises(CommandError, match=f"{message}.* Nothing was changed"):
-        import_files(bad, details)
+        import_files(bad, details, replace=True)
     assert (Clustering.objects.get().pk, Hero.objects.count(), Neighbour.objects.count()) == before
 
 
@@ -363,5 +368,5 @@ def test_placing_needs_heroes(db):
 
 
 def test_loaded_powers_help_to_read_a_table(db):
-    assert "Flight" in services.known_powers()
+    assert "flight" in services.known_names().powers
     assert np.array_equal(ORIGINAL.has.sum(), 5874)

@@ -8,7 +8,6 @@ from mlcore.efficientnet_lite import (
     FEATURE_LAYER,
     VARIANTS,
     build_efficientnet_lite,
-    imagenet_label,
     stages,
 )
 
@@ -67,12 +66,6 @@ def test_stages_scale_like_the_checkpoints():
 def test_unknown_variant():
     with pytest.raises(ValueError, match="no EfficientNet-Lite3"):
         build_efficientnet_lite(3)
-
-
-def test_labels():
-    assert imagenet_label(285) == "Egyptian cat"
-    assert "cat" in imagenet_label(281)
-    assert imagenet_label(np.int64(967)) == "espresso"
 
 
 def test_headless_model_outputs_the_feature_map(model):

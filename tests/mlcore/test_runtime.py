@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlcore import classifier_store, datasets, export, runtime, training
+from mlcore import cam, classifier_store, datasets, export, runtime, training
 from mlcore.model_dirs import ModelLoadError
+from mlcore.model_files import FLOAT32, INT8
 from tests.model_damage import change_one_weight, fill_weights_with_nan, truncate
 from tests.pictures import draw_noise
 
@@ -49,10 +50,10 @@ def pixels(size, count=3, seed=1):
     return np.random.default_rng(seed).uniform(0, 255, (count, size, size, 3)).astype(np.float32)
 
 
-def test_predicts_like_the_keras_model(trained, predictor):
-    result, _ = trained
+def test_the_float_export_predicts_like_the_keras_model(trained):
+    result, directory = trained
     size = result.input_size
-    probabilities, feature_maps = predictor.predict(pixels(size))
+    probabilities, feature_maps = runtime.load(directory, FLOAT32).predict(pixels(size))
     expected_probabilities, expected_maps = result.model.predict_on_batch(pixels(size))
     np.testing.assert_allclose(probabilities, expected_probabilities, rtol=0, atol=1e-5)
     # float32 rounding, relative to the largest activation
@@ -71,13 +72,77 @@ def test_has_what_the_site_uses(trained, predictor):
     np.testing.assert_array_equal(predictor.head_bias, result.head_bias)
 
 
-def test_save_records_the_export_check(trained):
+def test_the_int8_export_agrees_with_the_float_one(trained):
+    result, directory = trained
+    test = classifier_store.check_sets(result, None)["test"]
+    float_probabilities, float_maps = runtime.load(directory, FLOAT32).predict(test.pixels)
+    int8 = runtime.load(directory, INT8)
+    assert int8.session().input["dtype"] == np.uint8  # pixels go in as they are
+    probabilities, feature_maps = int8.predict(test.pixels)
+    np.testing.assert_array_equal(probabilities.argmax(1), float_probabilities.argmax(1))
+    np.testing.assert_allclose(probabilities, float_probabilities, rtol=0, atol=0.05)
+    # The activation map comes from the dequantized feature map, which follows the float one.
+    assert feature_maps.dtype == np.float32 and feature_maps.shape == float_maps.shape
+    for float_map, int8_map, top in zip(
+        float_maps, feature_maps, probabilities.argmax(1), strict=True
+    ):
+        assert np.corrcoef(float_map.ravel(), int8_map.ravel())[0, 1] > 0.9
+        activation = cam.activation_map(int8_map, int8.head_kernel, top)
+        assert activation.shape == int8_map.shape[:2] and activation.max() == 1.0
+
+
+def test_save_records_both_exports_and_serves_the_chosen_one(trained):
     result, directory = trained
     report = json.loads((directory / "export.json").read_text())
-    assert report["format"] == "tflite-float32"
     assert report["images"] == len(result.dataset.splits["test"])
     assert 0 <= report["max_abs_diff"] <= export.TOLERANCE
     assert report["keras_ms"] > 0 and report["tflite_ms"] > 0
+    int8 = report["int8"]
+    assert int8["calibration_images"] == len(result.dataset.splits["train"])
+    assert int8["images"] == len(result.dataset.splits["test"])
+    assert int8["float32_ms"] > 0 and int8["int8_ms"] > 0
+    assert int8["speedup"] == pytest.approx(int8["float32_ms"] / int8["int8_ms"], rel=0.05)
+    assert int8["agreement"] == 1.0
+    assert int8["accuracy"]["test"][FLOAT32] == pytest.approx(result.metrics["accuracy"])
+    assert report["format"] == export.choose(int8)
+    other = FLOAT32 if report["format"] == INT8 else INT8
+    served = runtime.load(directory).model
+    assert served == runtime.load(directory, report["format"]).model
+    assert served != runtime.load(directory, other).model
+    assert (directory / runtime.export_file(directory, other)).is_file()
+
+
+def measured(speedup, **drops):
+    """An int8 report: int8 that much faster, and that much less accurate on each set."""
+    accuracy = {name: {FLOAT32: 0.9, INT8: 0.9 - drop} for name, drop in drops.items()}
+    return {"speedup": speedup, "accuracy": accuracy}
+
+
+def test_int8_is_served_only_when_faster_and_as_accurate_on_every_set():
+    assert export.choose(measured(1.9, test=0.0, holdout=0.0)) == INT8
+    assert export.choose(measured(1.9, test=0.005, holdout=-0.02)) == INT8
+    assert export.choose(measured(1.9, test=0.0, holdout=0.006)) == FLOAT32
+    assert export.choose(measured(1.9, test=0.006, holdout=0.0)) == FLOAT32
+    assert export.choose(measured(0.95, test=0.0)) == FLOAT32
+
+
+def test_the_int8_export_is_measured_on_the_check_datasets_too(trained, noise, tmp_path):
+    result = trained[0]
+    directory = classifier_store.save(result, tmp_path / "v2", checks={"holdout": noise})
+    accuracy = json.loads((directory / "export.json").read_text())["int8"]["accuracy"]
+    assert list(accuracy) == ["test", "holdout"]
+    # Every image of the check dataset, from all its splits.
+    expected = result.model.predict_on_batch(load_all(noise, result))[0].argmax(1)
+    labels = [result.labels.index(sample.label) for sample in all_samples(noise)]
+    assert accuracy["holdout"][FLOAT32] == pytest.approx(np.mean(expected == labels), abs=1e-4)
+
+
+def all_samples(dataset):
+    return [sample for split in dataset.splits.values() for sample in split]
+
+
+def load_all(dataset, result):
+    return classifier_store.load_pixels(result, all_samples(dataset))
 
 
 def test_predict_from_four_threads_at_once(predictor):
@@ -150,7 +215,7 @@ def test_missing_or_damaged_files_raise_model_load_error(trained, tmp_path, dama
     copy = tmp_path / "copy"
     shutil.copytree(trained[1], copy)
     if hashes == "not recorded":
-        forget_hashes(copy)
+        saved_before_hashes(copy)
     damage(copy)
     with pytest.raises(ModelLoadError, match=str(copy)):
         runtime.load(copy)
@@ -160,6 +225,15 @@ def forget_hashes(directory):
     manifest = json.loads((directory / "manifest.json").read_text())
     del manifest["served"]
     (directory / "manifest.json").write_text(json.dumps(manifest))
+
+
+def saved_before_hashes(directory):
+    """As a model saved before the hashes were recorded: without them, and float32 only."""
+    forget_hashes(directory)
+    float_file, int8_file = (directory / runtime.export_file(directory, f) for f in (FLOAT32, INT8))
+    int8_file.unlink()
+    float_file.replace(directory / "model.tflite")
+    (directory / "export.json").write_text(json.dumps({"format": FLOAT32}))
 
 
 @pytest.mark.parametrize(

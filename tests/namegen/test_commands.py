@@ -32,7 +32,7 @@ def test_train_namegen_records_and_activates_a_version(tmp_path, capsys):
 
 
 def test_train_namegen_refuses_a_missing_or_tiny_file(tmp_path):
-    with pytest.raises(CommandError, match="Cannot read the names"):
+    with pytest.raises(CommandError, match=r"cannot read .*missing.txt.*Nothing was trained"):
         call_command("train_namegen", names=str(tmp_path / "missing.txt"))
     tiny = tmp_path / "tiny.txt"
     tiny.write_text("Pikachu\nRaichu\n", encoding="utf-8")

@@ -2,13 +2,17 @@
 cancelling, a dead worker's job reaped, the new version compared, activated and rolled back."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from classifier.models import ModelVersion
+from classifier.models import ModelVersion, Prediction
 from mlcore import model_dirs
 from studio import jobs
 from studio.models import TrainingJob
@@ -57,6 +61,25 @@ def test_a_job_trains_compares_and_waits_to_be_activated(
 
     page = admin_client.get(job.get_absolute_url()).content.decode()
     assert "Activate version 2" in page and "v1 accuracy" in page and "<polyline" in page
+    verdict = r"v2 (is right on \d+ (more|fewer) of \d+ test images than v1|and v1 are right)"
+    assert re.search(verdict, page)
+    assert "Only " in page and "test images: each one moves" in page  # a 20% split of 30 images
+    assert 0.5 < job.overall < 1  # saving and comparing are left when the epochs end
+
+    picture = (dataset / "red_circle" / "000.png").read_bytes()
+    tried = admin_client.post(
+        f"/studio/jobs/{job.pk}/try",
+        {"image": SimpleUploadedFile("a.png", picture)},
+        headers={"HX-Request": "true"},
+    )
+    assert tried.status_code == 200 and "v2 says" in tried.content.decode()
+    refused = admin_client.post(
+        f"/studio/jobs/{job.pk}/try",
+        {"image": SimpleUploadedFile("a.png", b"not an image")},
+        headers={"HX-Request": "true"},
+    )
+    assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
+    assert not Prediction.objects.exists()  # trying stores nothing
     admin_client.post(f"/studio/jobs/{job.pk}/activate")
     assert ModelVersion.objects.get(active=True).number == 2
     admin_client.post("/studio/shapes/roll-back")
@@ -174,3 +197,18 @@ def test_a_job_no_worker_takes_says_that_none_seems_to_run(
         "No task worker has taken a job"
         in admin_client.get(job.get_absolute_url()).content.decode()
     )
+
+
+def test_the_time_left_is_estimated_from_the_share_done(shapes_classifier):
+    now = timezone.now()
+    job = TrainingJob(
+        classifier=shapes_classifier, options={}, status=TrainingJob.Status.RUNNING, overall=0.25
+    )
+    job.started = now - timedelta(minutes=2)
+    assert jobs.time_left(job, now) == "about 6 min left"
+    job.overall = 0.9
+    assert jobs.time_left(job, now) == "under a minute left"
+    job.overall = 0.01
+    assert jobs.time_left(job, now) == ""  # too early to say
+    assert jobs.planned_units({"fine_tune": 0}) < jobs.planned_units({"fine_tune": 40})
+    assert jobs.planned_units({"cv": 5}) > 4 * jobs.planned_units({})  # six trainings, one scan

@@ -71,6 +71,16 @@ class Command(BaseCommand):
             help="first cross-validate the recipe over K stratified folds (error bars), then "
             "train the version as without it",
         )
+        parser.add_argument(
+            "--int8-check",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="a labelled folder (e.g. charts of engines left out of training) the int8 "
+            "export must be as accurate on as the float one, besides the test split, to be "
+            "served; repeatable",
+        )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--no-activate", action="store_true", help="keep the current version")
 
@@ -98,6 +108,7 @@ class Command(BaseCommand):
                 },
                 cv=options["cv"],
                 progress=bars,
+                int8_checks=options["int8_check"],
                 backbone=options["backbone"],
                 weights=weights,
                 epochs=options["epochs"],

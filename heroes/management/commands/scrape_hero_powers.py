@@ -215,7 +215,10 @@ class Command(BaseCommand):
         try:
             report = services.import_tables(powers_path, details_path)
         except services.HeroImportError as error:
-            raise CommandError(f"{error} The site's heroes are left as they were.") from None
+            raise CommandError(
+                f"{error} The site's heroes are left as they were; `import_hero_powers "
+                f"{powers_path} {details_path}` imports the CSVs."
+            ) from None
         for line in report.lines:
             self.stdout.write(line)
         self.stdout.write(

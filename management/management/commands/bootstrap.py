@@ -3,11 +3,11 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from classifier import datasets
+from classifier import datasets, examples
 from classifier.models import ImageClassifier, ModelVersion
 from heroes.models import Hero
 from heroes.services import load_bundled
-from mlcore.charts import CHART_CLASSES, TRAINING_RECIPE, UNSURE_THRESHOLD
+from mlcore.charts import CHART_CLASSES, TRAINING_RECIPE, UNSURE_THRESHOLD, engines
 from namegen.models import NameModelVersion
 from quotes.models import Quote
 from quotes.pool import refill
@@ -17,6 +17,9 @@ CHARTS = "charts"
 # About 30 per class and engine (nine engines): bench/chart_engines.py measured 30 better than 20
 # on every engine left out but one, and bootstrap stays well under 8 minutes.
 CHARTS_PER_CLASS = 270
+# Charts of the engines never trained on, for the int8 export's accuracy check (mlcore.export):
+# a choice of export, not of the model, so the holdout stays unseen by training.
+HOLDOUT_PER_CLASS = 20
 CHARTS_DESCRIPTION = (
     "What is the name of that plot? Trained on charts this site draws itself with nine "
     "charting tools (matplotlib, seaborn, plotnine, office looks, Vega-Lite, pygal, Chart.js, "
@@ -42,6 +45,7 @@ class Command(BaseCommand):
         did = [
             self.quotes(),
             self.chart_classifier(options["force"]),
+            self.chart_examples(),
             self.name_generator(options["force"]),
             self.heroes(),
         ]
@@ -50,6 +54,14 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Bootstrap done in {elapsed:.0f} s."))
         else:
             self.stdout.write(self.style.SUCCESS("Nothing to do: the site is already set up."))
+
+    def chart_examples(self):
+        charts = ImageClassifier.objects.filter(slug=CHARTS, versions__active=True).first()
+        if charts is None or charts.examples.exists():
+            return False
+        picked = examples.pick(charts)
+        self.stdout.write(f"Chart classifier: {len(picked)} example images for the home page.")
+        return True
 
     def quotes(self):
         if Quote.objects.exists():
@@ -83,20 +95,15 @@ class Command(BaseCommand):
         if not force and ModelVersion.objects.filter(classifier__slug=CHARTS, active=True).exists():
             self.stdout.write("Chart classifier: already trained.")
             return False
-        charts = datasets.folder_of(CHARTS)
-        if all(any((charts / label).glob("*")) for label in CHART_CLASSES):
-            self.stdout.write(f"Chart classifier: using the charts in {charts}.")
-        else:
-            self.stdout.write(f"Chart classifier: drawing {CHARTS_PER_CLASS} charts per class...")
-            call_command(
-                "make_chart_dataset", str(charts), per_class=CHARTS_PER_CLASS, stdout=self.stdout
-            )
+        charts = self.charts(CHARTS, CHARTS_PER_CLASS, engines.TRAINING)
+        holdout = self.charts(f"{CHARTS}-holdout", HOLDOUT_PER_CLASS, engines.HOLDOUT)
         self.stdout.write("Chart classifier: training...")
         call_command(
             "train_classifier",
             CHARTS,
             data=charts,
             title="Chart types",
+            int8_check=[holdout],
             stdout=self.stdout,
             **TRAINING_RECIPE,
         )
@@ -104,3 +111,19 @@ class Command(BaseCommand):
             description=CHARTS_DESCRIPTION, unsure_threshold=UNSURE_THRESHOLD
         )
         return True
+
+    def charts(self, name, per_class, names):
+        """The folder of charts `name` in the datasets, drawn by the engines names if empty."""
+        charts = datasets.folder_of(name)
+        if all(any((charts / label).glob("*")) for label in CHART_CLASSES):
+            self.stdout.write(f"Chart classifier: using the charts in {charts}.")
+        else:
+            self.stdout.write(f"Chart classifier: drawing {per_class} charts per class...")
+            call_command(
+                "make_chart_dataset",
+                str(charts),
+                per_class=per_class,
+                engines=",".join(names),
+                stdout=self.stdout,
+            )
+        return charts

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from namegen.namelist import read_names
+from namegen.namelist import NameListError, read_names
 from namegen.serving import NoNameModel, active_sampler
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         try:
             names = read_names(options["names"])
             sampler = active_sampler()
-        except (OSError, UnicodeDecodeError, NoNameModel) as error:
+        except (NameListError, NoNameModel) as error:
             raise CommandError(str(error)) from None
         evaluation = sampler.nll_per_char(names)
         scored = len(names) - len(evaluation.skipped)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from mlcore.progress import ProgressBars
-from namegen.namelist import BUNDLED_NAMES, read_names
+from namegen.namelist import BUNDLED_NAMES, NameListError, read_names
 from namegen.training_service import train_version
 
 
@@ -19,8 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             names = read_names(options["names"])
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read the names: {error}") from None
+        except NameListError as error:
+            raise CommandError(f"{error} Nothing was trained.") from None
         if len(names) < 20:
             raise CommandError(f"{options['names']} holds {len(names)} names; at least 20 needed.")
         if options["val_fraction"] is not None and not 0 < options["val_fraction"] < 0.5:
