@@ -29,7 +29,7 @@ def fill_margins(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classifier", "0006_history_at_scale"),
+        ("classifier", "0007_example_images"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
