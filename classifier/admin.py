@@ -4,7 +4,6 @@ import re
 from functools import cached_property
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
@@ -20,9 +19,9 @@ from django.utils.text import capfirst
 
 from heroproject.admin_actions import VERSION_ACTIONS
 
-from . import predictions, selectors
-from .models import ImageClassifier, ModelVersion, Prediction
-from .templatetags.classifier import cross_validated, percent
+from . import datasets, predictions, real_world, selectors
+from .models import NONE_OF_THESE, ImageClassifier, ModelVersion, Prediction
+from .templatetags.classifier import bar_width, cross_validated, percent
 
 
 def plots(version):
@@ -45,8 +44,17 @@ class ImageClassifierAdmin(admin.ModelAdmin):
 
     list_display = ["title", "slug", "active_version", "test_accuracy"]
     search_fields = ["title", "slug"]
-    readonly_fields = ["active_version", "active_plots", "created"]
-    fields = ["slug", "title", "description", "unsure_threshold", "active_version", "active_plots"]
+    readonly_fields = ["active_version", "review_queue", "active_plots", "created"]
+    fields = [
+        "slug",
+        "title",
+        "description",
+        "unsure_threshold",
+        "review_adds_to_dataset",
+        "active_version",
+        "review_queue",
+        "active_plots",
+    ]
 
     def get_queryset(self, request):
         return selectors.with_active_version(super().get_queryset(request))
@@ -71,6 +79,16 @@ class ImageClassifierAdmin(admin.ModelAdmin):
         version = self.active(classifier)
         return percent_or_dash(version and version.test_accuracy)
 
+    @admin.display(description="review")
+    def review_queue(self, classifier):
+        if classifier.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Review {}\'s uploads</a>',
+            reverse("studio:review", args=[classifier.slug]),
+            classifier.title,
+        )
+
     @admin.display(description="plots of the active version")
     def active_plots(self, classifier):
         return plots(self.active(classifier))
@@ -87,6 +105,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "backbone",
         "test_accuracy_shown",
         "cv_accuracy_shown",
+        "real_world_shown",
         "feedback_accuracy_shown",
         "active",
         "activated",
@@ -106,6 +125,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "created",
         "test_accuracy_shown",
         "cv_accuracy_shown",
+        "real_world_shown",
         "feedback_accuracy_shown",
         "per_class",
         "version_plots",
@@ -128,6 +148,17 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description="cross-validated accuracy")
     def cv_accuracy_shown(self, version):
         return cross_validated(version.cross_validation) or "-"
+
+    @admin.display(description="real-world accuracy")
+    def real_world_shown(self, version):
+        figures = real_world.own_answers(version)
+        if figures is None:
+            return "-"
+        shown = (
+            f"{percent(figures['accuracy'])} of {figures['count']} labelled uploads "
+            f"({percent(figures['low'])} to {percent(figures['high'])})"
+        )
+        return f"{shown}: clearly below the test split" if figures["below_test"] else shown
 
     @admin.display(description="visitors say right")
     def feedback_accuracy_shown(self, version):
@@ -305,25 +336,44 @@ class KnownLabelsFilter(admin.AllValuesFieldListFilter):
 SHA256_PREFIX = re.compile(r"[0-9a-f]{8,64}")
 
 
+def label_choices(labels):
+    return [(label, label) for label in labels] + [(NONE_OF_THESE, "None of these")]
+
+
 class TrueLabelForm(forms.Form):
     true_label = forms.ChoiceField(label="True label")
 
 
+class PredictionForm(forms.ModelForm):
+    """The true label is chosen from the classes of the version that made the prediction."""
+
+    class Meta:
+        model = Prediction
+        fields = ["true_label", "reviewed"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = self.instance.version.labels if self.instance.version_id else []
+        self.fields["true_label"] = forms.ChoiceField(
+            label="True label",
+            choices=[("", "Not labelled"), *label_choices(labels)],
+            required=False,
+            help_text="A class of the model, or “None of these” (kept out of the dataset).",
+        )
+
+
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin):
+    form = PredictionForm
     list_display = [
+        "prediction_link",
         "thumbnail_image",
-        "created",
-        "classifier",
-        "version",
         "label",
         "probability_shown",
-        "unsure",
-        "feedback",
-        "feedback_label",
-        "true_label",
-        "reviewed",
+        "verdict",
+        "created",
     ]
+    list_display_links = None
     list_filter = [
         "classifier",
         "version",
@@ -344,24 +394,53 @@ class PredictionAdmin(admin.ModelAdmin):
     paginator = HistoryPaginator
     show_full_result_count = False
     readonly_fields = [
-        "thumbnail_image",
+        "image_shown",
         "classifier",
         "version",
         "created",
         "label",
-        "probability",
-        "probabilities",
+        "probabilities_shown",
         "unsure",
+        "feedback",
+        "feedback_label",
+        "reviewed_by",
+        "reviewed_at",
         "latency_ms",
         "sha256",
         "size_bytes",
         "client",
         "original",
         "image_lost",
-        "feedback",
-        "feedback_label",
     ]
-    fields = [*readonly_fields, "true_label", "reviewed"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "image_shown",
+                    ("classifier", "version", "created"),
+                    "probabilities_shown",
+                    ("unsure", "feedback", "feedback_label"),
+                    "true_label",
+                    "reviewed",
+                    ("reviewed_by", "reviewed_at"),
+                ]
+            },
+        ),
+        (
+            "The upload",
+            {
+                "fields": [
+                    "label",
+                    ("latency_ms", "size_bytes"),
+                    "sha256",
+                    "client",
+                    "original",
+                    "image_lost",
+                ]
+            },
+        ),
+    ]
     actions = ["mark_reviewed", "set_true_label", "export_csv", "add_to_dataset"]
     list_select_related = ["classifier", "version__classifier"]  # a version names its classifier
 
@@ -383,18 +462,101 @@ class PredictionAdmin(admin.ModelAdmin):
             match |= Q(sha256__gte=term.lower(), sha256__lt=term.lower() + "g")
         return queryset.filter(match), False
 
+    @admin.display(description="prediction", ordering="pk")
+    def prediction_link(self, prediction):
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:classifier_prediction_change", args=[prediction.pk]),
+            prediction.pk,
+        )
+
     @admin.display(description="image")
     def thumbnail_image(self, prediction):
-        if not prediction.thumbnail:
+        if not prediction.thumbnail or prediction.image_lost:
             return "image lost"
         return format_html(
-            '<img src="{}" alt="" style="max-width:96px;max-height:96px">',
+            '<img class="prediction-thumbnail" src="{}" alt="Upload #{}" loading="lazy" '
+            'width="64" height="64">',
             reverse("classifier:thumbnail", args=[prediction.pk]),
+            prediction.pk,
         )
 
     @admin.display(description="probability", ordering="probability")
     def probability_shown(self, prediction):
-        return f"{prediction.probability:.1%}"
+        shown = percent(prediction.probability)
+        return (
+            format_html('{} <span class="tag">not sure</span>', shown)
+            if prediction.unsure
+            else shown
+        )
+
+    @admin.display(description="verdict")
+    def verdict(self, prediction):
+        if prediction.true_label == NONE_OF_THESE:
+            return "none of these"
+        if prediction.true_label:
+            mark = "✓" if prediction.true_label == prediction.label else "✗"
+            return f"{mark} {prediction.true_label}"
+        if prediction.feedback == Prediction.Feedback.CORRECT:
+            return "visitor: right"
+        if prediction.feedback == Prediction.Feedback.WRONG:
+            said = f", {prediction.feedback_label}" if prediction.feedback_label else ""
+            return f"visitor: wrong{said}"
+        return "-"
+
+    @admin.display(description="image")
+    def image_shown(self, prediction):
+        if not prediction.thumbnail or prediction.image_lost:
+            return "The image of this upload is lost."
+        thumbnail = reverse("classifier:thumbnail", args=[prediction.pk])
+        heatmap = ""
+        if prediction.activation:
+            heatmap = format_html(
+                '<figure><div class="figure-stack"><img src="{}" alt=""><img class="heatmap" '
+                'src="{}" alt="Heat-map of where the model looked for {}"></div>'
+                "<figcaption>Where it looked</figcaption></figure>",
+                thumbnail,
+                reverse("classifier:heatmap", args=[prediction.pk]),
+                prediction.label,
+            )
+        return format_html(
+            '<div class="prediction-figures"><figure><img src="{}" alt="Upload #{}">'
+            "<figcaption>The upload</figcaption></figure>{}</div>",
+            thumbnail,
+            prediction.pk,
+            heatmap,
+        )
+
+    @admin.display(description="probabilities")
+    def probabilities_shown(self, prediction):
+        return format_html(
+            '<ol class="prediction-bars">{}</ol>',
+            format_html_join(
+                "",
+                '<li><span class="prediction-bar-label">{}</span> <span>{}</span>'
+                '<span class="prediction-bar" aria-hidden="true"><span style="width:{}%">'
+                "</span></span></li>",
+                (
+                    (label, percent(probability), bar_width(probability))
+                    for label, probability in prediction.ranked
+                ),
+            ),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "review_classifiers": ImageClassifier.objects.all(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        """A true label set or changed here is a review: who and when are kept with it."""
+        if "true_label" in form.changed_data:
+            obj.reviewed = bool(obj.true_label)
+            obj.reviewed_by = request.user if obj.true_label else None
+            obj.reviewed_at = timezone.now() if obj.true_label else None
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Mark as reviewed")
     def mark_reviewed(self, request, queryset):
@@ -411,9 +573,14 @@ class PredictionAdmin(admin.ModelAdmin):
             }
         )
         form = TrueLabelForm(request.POST if "apply" in request.POST else None)
-        form.fields["true_label"].choices = [(label, label) for label in labels]
+        form.fields["true_label"].choices = label_choices(labels)
         if form.is_valid():
-            count = queryset.update(true_label=form.cleaned_data["true_label"], reviewed=True)
+            count = queryset.update(
+                true_label=form.cleaned_data["true_label"],
+                reviewed=True,
+                reviewed_by=request.user,
+                reviewed_at=timezone.now(),
+            )
             self.message_user(request, f"True label set on {count} predictions.", messages.SUCCESS)
             return None
         return TemplateResponse(
@@ -438,10 +605,17 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Add to dataset (the originals, under their true labels)")
     def add_to_dataset(self, request, queryset):
-        added, skipped = predictions.copy_to_dataset(queryset)
-        self.message_user(
-            request,
-            f"Copied {added} images into {settings.DATASETS_DIR}; skipped {skipped} without a "
-            "known label or a kept original.",
-            messages.SUCCESS if added else messages.WARNING,
-        )
+        chosen = queryset.select_related("classifier", "version").order_by("pk")
+        for classifier in ImageClassifier.objects.filter(predictions__in=queryset).distinct():
+            try:
+                report = datasets.add_predictions(
+                    classifier, [p for p in chosen if p.classifier_id == classifier.pk]
+                )
+            except datasets.DatasetError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                f"{classifier.title}: {report.summary()}",
+                messages.SUCCESS if report.added else messages.WARNING,
+            )

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +17,12 @@ class ImageClassifier(models.Model):
     description = models.TextField(blank=True)
     unsure_threshold = models.FloatField(
         default=0.5, help_text="Below this top probability the site says it is not sure."
+    )
+    review_adds_to_dataset = models.BooleanField(
+        "add reviewed uploads to the dataset",
+        default=True,
+        db_default=True,
+        help_text="A label given in the review queue also adds the upload to the dataset.",
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -83,6 +90,15 @@ class ModelVersion(versions.ModelVersion):
         return self.cross_validation.get("accuracy")
 
 
+NONE_OF_THESE = "(none of these)"  # a true label no class can have (class names start with \w)
+
+
+def margin(probabilities):
+    """The top probability minus the second (the top one when there is one class)."""
+    top = sorted(probabilities.values(), reverse=True)[:2]
+    return round(top[0] - (top[1] if len(top) > 1 else 0.0), 6)
+
+
 def upload_name(folder, extension):
     """A random file name: nothing a visitor sent ends up in a path."""
     return f"predictions/{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
@@ -127,35 +143,61 @@ class Prediction(models.Model):
     )
     feedback = models.CharField(max_length=10, choices=Feedback.choices, blank=True, default="")
     feedback_label = models.CharField("visitor's label", max_length=100, blank=True)
-    true_label = models.CharField(max_length=100, blank=True)
+    true_label = models.CharField(
+        max_length=100, blank=True, help_text=f"A class of the model, or “{NONE_OF_THESE}”."
+    )
     reviewed = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    margin = models.FloatField(
+        null=True, editable=False, help_text="The top probability minus the second one."
+    )
 
     class Meta:
         ordering = ["-created"]
-        indexes = [
-            models.Index(fields=[*prefix, "created", "id"], name=f"prediction_{name}_created")
-            for name, prefix in [
-                ("all", []),
-                ("classifier", ["classifier"]),
-                ("version", ["version"]),
-                ("label", ["label"]),
-                ("unsure", ["unsure"]),
-                ("feedback", ["feedback"]),
-                ("reviewed", ["reviewed"]),
-                ("lost", ["image_lost"]),
+        indexes = (
+            [
+                models.Index(fields=[*prefix, "created", "id"], name=f"prediction_{name}_created")
+                for name, prefix in [
+                    ("all", []),
+                    ("classifier", ["classifier"]),
+                    ("version", ["version"]),
+                    ("label", ["label"]),
+                    ("unsure", ["unsure"]),
+                    ("feedback", ["feedback"]),
+                    ("reviewed", ["reviewed"]),
+                    ("lost", ["image_lost"]),
+                ]
             ]
-        ] + [
-            # the admin's search: exact labels people gave (not partial indexes: SQLite could
-            # not use them for `label = x OR true_label = x`)
-            models.Index(fields=[field], name=f"prediction_{field}")
-            for field in ["feedback_label", "true_label"]
-        ]
+            + [
+                # the review queue: a classifier's unreviewed predictions, least certain first
+                models.Index(fields=["classifier", "reviewed", "margin"], name="prediction_review"),
+            ]
+            + [
+                # the admin's search: exact labels people gave (not partial indexes: SQLite could
+                # not use them for `label = x OR true_label = x`)
+                models.Index(fields=[field], name=f"prediction_{field}")
+                for field in ["feedback_label", "true_label"]
+            ]
+        )
 
     def __str__(self):
         return f"#{self.pk} {self.label} ({self.probability:.0%})"
 
     def get_absolute_url(self):
         return reverse("classifier:prediction", args=[self.pk])
+
+    @property
+    def labelled(self):
+        """Whether staff gave it a class of the model (not "none of these")."""
+        return bool(self.true_label) and self.true_label != NONE_OF_THESE
 
     @property
     def ranked(self):

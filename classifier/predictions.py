@@ -1,12 +1,12 @@
 """Storing what the classifier said about an upload, what people say about it afterwards, and
-taking predictions out again (a CSV export, images for a dataset)."""
+taking predictions out again (a CSV export; images for a dataset go through
+classifier.datasets)."""
 
 import csv
 import hashlib
 import hmac
 import io
 import logging
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,7 +21,7 @@ from PIL import Image
 from heroproject import ratelimits
 from mlcore import images
 
-from .models import ModelVersion, Prediction, upload_name
+from .models import ModelVersion, Prediction, margin, upload_name
 from .serving import classify
 
 EXTENSIONS = {
@@ -113,6 +113,7 @@ def record(classifier, classification, data, latency_ms, client="", thumbnail_la
         sha256=images.sha256(data),
         size_bytes=len(data),
         probabilities=dict(classification.ranked),
+        margin=margin(dict(classification.ranked)),
         label=classification.label,
         probability=classification.probability,
         unsure=classification.unsure,
@@ -211,40 +212,6 @@ def delete_predictions(ids):
             )
         rows.delete()
     return [name for name in files if name]
-
-
-def dataset_label(prediction):
-    """The class an image belongs to, as people said: the true label an admin set, else the
-    visitor's verdict. "" when nobody said, or said something the model has no class for."""
-    if prediction.true_label:
-        label = prediction.true_label
-    elif prediction.feedback == Prediction.Feedback.CORRECT:
-        label = prediction.label
-    else:
-        label = prediction.feedback_label
-    return label if label in prediction.version.labels else ""
-
-
-def copy_to_dataset(predictions):
-    """Copy the kept originals of predictions into DATASETS_DIR/<classifier>/<label>/, under
-    their dataset_label; returns (added, skipped): skipped had no label or no original."""
-    added, skipped = 0, 0
-    for prediction in predictions.select_related("classifier", "version"):
-        label = dataset_label(prediction)
-        original = prediction.original
-        if not (label and original and default_storage.exists(original.name)):
-            skipped += 1
-            continue
-        folder = settings.DATASETS_DIR / prediction.classifier.slug / label
-        folder.mkdir(parents=True, exist_ok=True)
-        extension = original.name.rsplit(".", 1)[-1]
-        with (
-            default_storage.open(original.name) as source,
-            open(folder / f"prediction-{prediction.pk}.{extension}", "wb") as target,
-        ):
-            shutil.copyfileobj(source, target)
-        added += 1
-    return added, skipped
 
 
 CSV_COLUMNS = [

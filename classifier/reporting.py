@@ -31,3 +31,18 @@ def write_metrics(out, title, metrics):
     if metrics.get("predicted_absent"):
         taken = ", ".join(f"{label} {n}" for label, n in metrics["predicted_absent"].items())
         out.write(f"Predicted as classes with no images here: {taken}")
+
+
+def write_real_world(out, version, figures, left_out):
+    """A version's figures on labelled uploads (classifier.real_world)."""
+    out.write(
+        f"{version} on {figures['count']} labelled uploads it did not train on ({left_out} left "
+        f"out): accuracy {figures['accuracy']:.3f} (95% interval {figures['low']:.3f} to "
+        f"{figures['high']:.3f}); test split {version.test_accuracy:.3f}"
+    )
+    width = max(len(label) for label in figures["recall"])
+    out.write(f"{'class':<{width}}  recall  uploads")
+    for label, (recall, count) in figures["recall"].items():
+        out.write(f"{label:<{width}}  {recall:6.3f}  {count:7d}")
+    if figures["below_test"]:
+        out.write("Clearly below the test split: the whole interval lies under it.")

@@ -17,9 +17,21 @@ BATCH = 32
 CHANGED_KEPT = 60  # images whose prediction changed, listed per split
 
 
+def read_manifest(directory):
+    return json.loads((Path(directory) / MANIFEST).read_text(encoding="utf-8"))
+
+
+def trained_hashes(directory):
+    """The sha256 of every image a saved classifier trained on (its training and validation
+    splits: the validation images chose when to stop)."""
+    return frozenset(
+        entry["sha256"] for entry in read_manifest(directory)["files"] if entry["split"] != "test"
+    )
+
+
 def test_images(directory):
     """(path, label) of the test split a saved classifier was measured on, where still on disk."""
-    manifest = json.loads((Path(directory) / MANIFEST).read_text(encoding="utf-8"))
+    manifest = read_manifest(directory)
     root = Path(manifest["root"])
     found = [
         (root / entry["path"], entry["label"])

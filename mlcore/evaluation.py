@@ -87,3 +87,14 @@ def expected_calibration_error(
         gap = correct[members].mean() - confidences[members].mean()
         error += members.mean() * abs(gap)
     return float(error)
+
+
+def wilson_interval(successes: int, count: int, z: float = 1.959964) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion (z: the normal quantile)."""
+    if count == 0:
+        return 0.0, 1.0
+    share = successes / count
+    middle = share + z * z / (2 * count)
+    spread = z * np.sqrt(share * (1 - share) / count + z * z / (4 * count * count))
+    scale = 1 + z * z / count
+    return float(max(0.0, (middle - spread) / scale)), float(min(1.0, (middle + spread) / scale))

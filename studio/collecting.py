@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from . import datasets
+from classifier import datasets
+
 from .models import CollectionJob
 
 Status = CollectionJob.Status

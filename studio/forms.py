@@ -1,11 +1,12 @@
 import re
+from urllib.parse import urlencode
 
 from django import forms
 
 from mlcore import images, recipe
 from mlcore.datasets import TEST_FRACTION, VAL_FRACTION
 
-from . import collecting
+from . import collecting, review
 
 
 class TrainingForm(forms.Form):
@@ -197,3 +198,28 @@ class CollectForm(forms.Form):
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
         return queries
+
+
+class ReviewFilterForm(forms.Form):
+    """Which predictions the review queue shows: by version, by predicted class, by day."""
+
+    version = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    predicted = forms.ChoiceField(label="Predicted class", required=False)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, classifier, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = classifier.versions.order_by("-number").values_list("number", "labels")
+        versions = list(versions)
+        self.fields["version"].choices = [("", "All versions")] + [
+            (number, f"v{number}") for number, _ in versions
+        ]
+        labels = sorted({label for _, labels in versions for label in labels})
+        self.fields["predicted"].choices = [("", "All classes")] + [(name, name) for name in labels]
+
+    def filters(self):
+        return review.Filters(**self.cleaned_data)
+
+    def query(self):
+        """The filters as a query string ("" without any), to keep them across requests."""
+        return urlencode({name: self.data[name] for name in self.fields if self.data.get(name)})

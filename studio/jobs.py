@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from classifier import datasets, real_world
 from mlcore import comparison, model_dirs
 
 from .models import TrainingJob
@@ -252,7 +253,11 @@ def run(job_id):
     options = dict(job.options)
     try:
         version = train_version(
-            slug, settings.DATASETS_DIR / slug, activate=False, progress=progress, **options
+            slug,
+            datasets.existing_folder(job.classifier),
+            activate=False,
+            progress=progress,
+            **options,
         )
     except JobCancelled:
         finish(job, Status.CANCELLED, "Cancelled while training; nothing was saved.")
@@ -273,10 +278,16 @@ def run(job_id):
 
 
 def compare_with_active(version):
-    """The new version against the active one (mlcore.comparison); {} when none is active."""
+    """The new version against the active one (mlcore.comparison) on both test splits, and on
+    the labelled uploads neither trained on (classifier.real_world); {} when none is active."""
     active = version.siblings().filter(active=True).first()
     if active is None:
         return {}
-    dataset = settings.DATASETS_DIR / version.classifier.slug
+    dataset = datasets.folder(version.classifier)
     result = comparison.compare(version.path, active.path, dataset)
-    return {"old_number": active.number, "new_number": version.number, **result}
+    return {
+        "old_number": active.number,
+        "new_number": version.number,
+        **result,
+        "real_world": real_world.compare(version, active),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import datasets, training
+from .views import datasets, review, training
 
 app_name = "studio"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("<slug:slug>/predictions/", datasets.add_predictions, name="add_predictions"),
     path("<slug:slug>/collect/", datasets.collect, name="collect"),
     path("<slug:slug>/examples/", datasets.pick_examples, name="pick_examples"),
+    # the review queue: label visitors' uploads (studio/views/review.py)
+    path("<slug:slug>/review/", review.queue, name="review"),
+    path("<slug:slug>/review/verdict", review.verdict, name="verdict"),
     # training: jobs, their progress, comparing and activating versions (studio/views/training.py)
     path("<slug:slug>/train/", training.train, name="train"),
     path("<slug:slug>/roll-back", training.roll_back, name="roll_back"),

@@ -184,6 +184,14 @@ def start_module_site(tmp_path_factory, trained_shapes, trained_names_model, col
 
 
 @pytest.fixture
+def datasets_dir(settings, tmp_path):
+    """Datasets and uploads in the test's own folder."""
+    settings.DATASETS_DIR = tmp_path / "datasets"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.DATASETS_DIR
+
+
+@pytest.fixture
 def shapes_classifier(db, trained_shapes):
     """The "shapes" classifier with the session's trained model as its active version."""
     from classifier.models import ImageClassifier

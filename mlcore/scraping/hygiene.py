@@ -25,10 +25,11 @@ HASH_SIZE = 8
 class Rejected(Exception):
     """An image turned away: reason is a short category to count, detail says more."""
 
-    def __init__(self, reason, detail=""):
+    def __init__(self, reason, detail="", other=""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+        self.other = other  # the image of the index a copy matched
 
 
 @dataclass(frozen=True)
@@ -69,38 +70,53 @@ class Index:
         self.near = near
         self.names = {}  # sha256 -> name
         self.dhashes = []  # (dhash, name)
+        self.bits = np.empty(64, dtype=np.uint64)  # the dhashes in order, compared all at once
 
     def match(self, fingerprint):
-        """Rejected if the image is a copy or a near copy of one in the index, else None."""
+        """Rejected if the image is a copy or a near copy of one in the index (the first one
+        added, if several), else None."""
         name = self.names.get(fingerprint.sha256)
         if name:
-            return Rejected("duplicate", f"the same file as {name}")
-        for other, name in self.dhashes:
-            distance = (other ^ fingerprint.dhash).bit_count()
-            if distance <= self.near:
-                return Rejected("near duplicate", f"{distance} bits from {name}")
+            return Rejected("duplicate", f"the same file as {name}", name)
+        added = len(self.dhashes)
+        distances = np.bitwise_count(self.bits[:added] ^ np.uint64(fingerprint.dhash))
+        close = np.flatnonzero(distances <= self.near)
+        if close.size:
+            first = close[0]
+            other = self.dhashes[first][1]
+            return Rejected("near duplicate", f"{int(distances[first])} bits from {other}", other)
         return None
 
     def add(self, fingerprint, name):
         self.names[fingerprint.sha256] = name
+        if len(self.dhashes) == len(self.bits):
+            self.bits = np.concatenate([self.bits, np.empty_like(self.bits)])
+        self.bits[len(self.dhashes)] = fingerprint.dhash
         self.dhashes.append((fingerprint.dhash, name))
 
     def count(self, label):
         return sum(name.startswith(f"{label}/") for name in self.names.values())
 
 
-def clean_folder(root, min_size=MIN_SIZE, near=NEAR, remove=True, progress=None, workers=None):
+def clean_folder(
+    root, min_size=MIN_SIZE, near=NEAR, remove=True, progress=None, workers=None, cache=None
+):
     """Check the images in root's class folders in name order, each against those before it.
 
     Returns the index of the images that pass and (path under root, Rejected) for the others,
-    which are deleted if remove. progress(done, total) is called after each image.
+    which are deleted if remove. progress(done, total) is called after each image. cache, a
+    dict kept between calls, holds each file's outcome by its size and time: a file unchanged
+    since is not read again.
     """
     root = Path(root)
     _, found = datasets.find_images(root, [])
     paths = [path for _, _, path in found]
     index, rejected = Index(near), []
     with ThreadPoolExecutor(workers or min(4, os.cpu_count() or 1)) as pool:
-        outcomes = pool.map(partial(inspect_file, min_size=min_size), paths)
+        outcomes = remembered(paths, min_size, cache)
+        unknown = [path for path, outcome in zip(paths, outcomes, strict=True) if not outcome]
+        fresh = pool.map(partial(inspect_file, min_size=min_size, cache=cache), unknown)
+        outcomes = (outcome or next(fresh) for outcome in outcomes)
         for done, (path, (fingerprint, error)) in enumerate(zip(paths, outcomes, strict=True), 1):
             name = path.relative_to(root).as_posix()
             error = error or index.match(fingerprint)
@@ -115,14 +131,35 @@ def clean_folder(root, min_size=MIN_SIZE, near=NEAR, remove=True, progress=None,
     return index, rejected
 
 
-def inspect_file(path, min_size):
-    """(fingerprint, None) or (None, Rejected)."""
+def cache_key(path, min_size):
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, min_size
+
+
+def remembered(paths, min_size, cache):
+    """The cached outcome of each path whose file has not changed since, else None."""
+    found = []
+    for path in paths:
+        hit = cache.get(path) if cache is not None else None
+        try:
+            found.append(hit[1] if hit and hit[0] == cache_key(path, min_size) else None)
+        except OSError:
+            found.append(None)
+    return found
+
+
+def inspect_file(path, min_size, cache=None):
+    """(fingerprint, None) or (None, Rejected); kept in cache, if given."""
     try:
-        return inspect(path.read_bytes(), min_size), None
+        key = cache_key(path, min_size)
+        outcome = inspect(path.read_bytes(), min_size), None
     except OSError as error:
         return None, Rejected("unreadable", str(error))
     except Rejected as error:
-        return None, error
+        outcome = None, error
+    if cache is not None:
+        cache[path] = (key, outcome)
+    return outcome
 
 
 def summarise(reasons):

@@ -6,19 +6,8 @@ import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mlcore.files import write_whole
-
 NAME = "manifest.csv"
 FIELDS = ("file", "label", "url", "query", "engine", "time", "width", "height", "bytes", "sha256")
-SUFFIXES = {
-    "JPEG": ".jpg",
-    "MPO": ".jpg",
-    "PNG": ".png",
-    "GIF": ".gif",
-    "WEBP": ".webp",
-    "BMP": ".bmp",
-    "TIFF": ".tif",
-}
 
 
 def read(root):
@@ -30,11 +19,9 @@ def read(root):
         return list(csv.DictReader(f))
 
 
-def save(root, label, download, engine):
-    """Write a downloaded image into root/label/ whole, then its manifest row; return its name."""
+def record(root, name, label, download, engine):
+    """Append the manifest row of a downloaded image saved as name (relative to root)."""
     fingerprint = download.fingerprint
-    name = f"{label}/{fingerprint.sha256[:16]}{SUFFIXES[fingerprint.format]}"
-    write_whole(Path(root) / name, download.data)
     append(
         root,
         {
@@ -50,7 +37,6 @@ def save(root, label, download, engine):
             "sha256": fingerprint.sha256,
         },
     )
-    return name
 
 
 def append(root, row):

@@ -12,12 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from classifier import examples, selectors
+from classifier import datasets, examples, selectors
 from classifier.models import ImageClassifier
 from heroproject import uploads
 from mlcore import archives, images
 
-from .. import collecting, datasets
+from .. import collecting
 from ..forms import ClassForm, ClassifierForm, CollectForm, ImagesForm, ZipForm
 from ..models import CollectionJob
 
@@ -244,9 +244,14 @@ def image(request, slug, label, name):
 @require_POST
 def add_predictions(request, slug):
     classifier = classifier_or_404(slug)
-    report = datasets.add_labelled_predictions(classifier)
+    try:
+        report = datasets.add_labelled_predictions(classifier)
+    except datasets.DatasetError as error:
+        return problem(request, classifier, str(error), status=409, target="dataset")
     if not (report.added or report.rejected):
-        messages.info(request, "No labelled predictions are waiting: set true labels in the admin.")
+        messages.info(
+            request, "No labelled predictions are waiting: label uploads in the review queue."
+        )
         return redirect("studio:classifier", classifier.slug)
     return added(request, classifier, report)
 

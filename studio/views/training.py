@@ -3,13 +3,13 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from classifier import serving
+from classifier import datasets, serving
 from classifier.models import ImageClassifier
 from heroproject import versions
 from heroproject.uploads import too_large, too_large_message
 from mlcore.images import ImageError
 
-from .. import datasets, jobs
+from .. import jobs
 from ..forms import TrainingForm
 from ..models import TrainingJob
 from ..report import comparison_tables

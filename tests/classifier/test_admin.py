@@ -5,9 +5,10 @@ import io
 
 import pytest
 
-from classifier.models import Prediction
+from classifier.models import NONE_OF_THESE, Prediction
 from tests.classifier.uploading import post, red_circle
 from tests.factories import make_version
+from tests.pictures import encode, picture
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +43,22 @@ def test_admin_adds_reviewed_originals_to_the_dataset(
     admin_client, client, shapes_classifier, shapes_dir, settings, tmp_path
 ):
     settings.DATASETS_DIR = tmp_path / "datasets"
-    post(client, red_circle(shapes_dir))
+    photo = encode(picture(7), "PNG")
+    post(client, photo)
     post(client, red_circle(shapes_dir))
     first, second = Prediction.objects.order_by("pk")
     Prediction.objects.filter(pk=first.pk).update(true_label="red_circle")
-    admin_client.post(
-        "/admin/classifier/prediction/",
-        {"action": "add_to_dataset", "_selected_action": [first.pk, second.pk]},
-    )
+    selected = {"action": "add_to_dataset", "_selected_action": [first.pk, second.pk]}
+    response = admin_client.post("/admin/classifier/prediction/", selected, follow=True)
+    assert "Shapes has no dataset folder" in response.content.decode()
+    assert not (tmp_path / "datasets").exists()
+
+    (tmp_path / "datasets" / "shapes" / "red_circle").mkdir(parents=True)
+    response = admin_client.post("/admin/classifier/prediction/", selected, follow=True)
+    assert "Added 1 image; turned away 1" in response.content.decode()
     copied = list((tmp_path / "datasets" / "shapes").rglob("*.png"))
     assert [path.parent.name for path in copied] == ["red_circle"]
-    assert copied[0].read_bytes() == red_circle(shapes_dir)
+    assert copied[0].read_bytes() == photo
 
 
 def test_admin_is_for_staff_only(client, shapes_classifier):
@@ -84,3 +90,46 @@ def test_admin_activates_and_rolls_back_versions(admin_client, shapes_classifier
     assert active() == first
     listing = admin_client.get("/admin/classifier/").content.decode()
     assert "Shapes" in listing
+
+
+def test_the_change_page_offers_the_classes_and_keeps_who_labelled(
+    admin_client, admin_user, client, shapes_classifier, shapes_dir
+):
+    post(client, red_circle(shapes_dir))
+    prediction = Prediction.objects.get()
+    url = f"/admin/classifier/prediction/{prediction.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    for label in ["blue_triangle", "green_square", "red_circle"]:
+        assert f'<option value="{label}">{label}</option>' in page
+    assert f'<option value="{NONE_OF_THESE}">None of these</option>' in page
+    assert f'alt="Upload #{prediction.pk}"' in page and "Heat-map of where the model looked" in page
+    # the probabilities as bars, most probable first, in rounded percentages
+    bars = page[page.index('<ol class="prediction-bars">') :]
+    labels = [label for label, _ in prediction.ranked]
+    assert [bars.index(f">{label}</span>") for label in labels] == sorted(
+        bars.index(f">{label}</span>") for label in labels
+    )
+    assert "e-" not in bars[: bars.index("</ol>")]
+
+    response = admin_client.post(url, {"true_label": "purple_hexagon", "reviewed": "on"})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert Prediction.objects.get().true_label == ""
+
+    response = admin_client.post(url, {"true_label": "green_square"})
+    assert response.status_code == 302
+    prediction = Prediction.objects.get()
+    assert (prediction.true_label, prediction.reviewed) == ("green_square", True)
+    assert prediction.reviewed_by == admin_user and prediction.reviewed_at is not None
+
+
+def test_the_list_is_compact_with_named_links_and_words_not_icons(
+    admin_client, client, shapes_classifier, shapes_dir
+):
+    post(client, red_circle(shapes_dir))
+    prediction = Prediction.objects.get()
+    Prediction.objects.update(true_label=NONE_OF_THESE, unsure=True)
+    page = admin_client.get("/admin/classifier/prediction/").content.decode()
+    assert f">#{prediction.pk}</a>" in page and f'alt="Upload #{prediction.pk}"' in page
+    assert "none of these" in page and "not sure" in page
+    assert "icon-no.svg" not in page and "icon-yes.svg" not in page
+    assert 'href="/studio/shapes/review/"' in page

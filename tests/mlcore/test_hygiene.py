@@ -1,4 +1,5 @@
 import io
+import os
 
 import pytest
 from PIL import Image, ImageEnhance
@@ -114,6 +115,24 @@ def test_clean_folder_keeps_the_first_copy_across_classes(tmp_path):
     assert (tmp_path / "iron man/notes.txt").exists()
     assert (tmp_path / "iron man/.hidden.jpg").exists()
     assert clean_folder(tmp_path)[1] == []
+
+
+def test_a_cache_reads_only_the_files_that_changed(tmp_path):
+    (tmp_path / "a").mkdir()
+    kept, changed = tmp_path / "a" / "kept.png", tmp_path / "a" / "changed.png"
+    kept.write_bytes(encode(picture(1), "PNG"))
+    changed.write_bytes(encode(picture(2), "PNG"))
+    cache = {}
+    first, _ = clean_folder(tmp_path, remove=False, cache=cache)
+    # the same size and time: the cache answers without reading the file again
+    stat = kept.stat()
+    kept.write_bytes(b"x" * stat.st_size)
+    os.utime(kept, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    changed.write_bytes(encode(picture(3), "PNG"))
+    index, rejected = clean_folder(tmp_path, remove=False, cache=cache)
+    assert rejected == [] and sorted(index.names.values()) == ["a/changed.png", "a/kept.png"]
+    assert index.dhashes != first.dhashes  # changed.png was read again
+    assert clean_folder(tmp_path, remove=False)[1][0][0] == "a/kept.png"  # no cache: read
 
 
 def test_summarise():

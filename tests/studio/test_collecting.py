@@ -3,7 +3,8 @@ and a clear message where the web cannot be reached."""
 
 import pytest
 
-from studio import collecting, datasets
+from classifier import datasets
+from studio import collecting
 from studio.models import CollectionJob
 from tests.classifier.test_scrape_images import needs_chromium, site  # noqa: F401 - a fixture
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studio import datasets
+from classifier import datasets
 from tests.pictures import encode, picture
 from tests.properties import bounded
 

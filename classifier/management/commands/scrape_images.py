@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from selenium.common.exceptions import WebDriverException
 from tqdm import tqdm
 
+from classifier import datasets
 from mlcore.scraping import manifest
 from mlcore.scraping.browser import WAIT, BrowserError, chromium, image_urls
 from mlcore.scraping.downloads import (
@@ -116,7 +117,11 @@ class Command(BaseCommand):
                 if options["verbosity"] > 1:
                     bar.write(f"{download.url}: {reason}", file=self.stdout, end="")
                 return False
-            index.add(download.fingerprint, manifest.save(out, label, download, options["engine"]))
+            name = datasets.write_image(
+                out, label, datasets.content_name(download.fingerprint), download.data
+            )
+            manifest.record(out, name, label, download, options["engine"])
+            index.add(download.fingerprint, name)
             counts["kept"] += 1
             bar.update()
             return True

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from classifier import datasets as dataset_folders
 from classifier.reporting import write_cross_validation, write_metrics
 from classifier.training_service import train_version
 from mlcore import backbones, crossval, datasets, training
@@ -29,7 +30,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the classifier's short name, e.g. superheroes")
-        parser.add_argument("--data", required=True, type=Path, help="the image folder")
+        parser.add_argument(
+            "--data",
+            type=Path,
+            help="the image folder (default: the classifier's dataset, data/datasets/SLUG)",
+        )
         parser.add_argument("--title", default="", help="the name visitors see")
         parser.add_argument(
             "--real-charts",
@@ -94,11 +99,14 @@ class Command(BaseCommand):
                 "--val-fraction and --test-fraction must be above 0 and sum below 1."
             )
         weights = None if options["weights"] == "none" else options["weights"]
+        data = Path(options["data"] or dataset_folders.folder_of(options["slug"]))
+        if not data.is_dir():
+            raise CommandError(f"{data} is not a folder: give --data, or add images in the studio.")
         bars = ProgressBars()
         try:
             version = train_version(
                 options["slug"],
-                options["data"],
+                data,
                 title=options["title"],
                 activate=not options["no_activate"],
                 scan={

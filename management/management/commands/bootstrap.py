@@ -1,10 +1,9 @@
 import time
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from classifier import examples, shipped_charts
+from classifier import datasets, examples, shipped_charts
 from classifier.models import ImageClassifier, ModelVersion
 from heroes.models import Hero
 from heroes.services import load_bundled
@@ -91,7 +90,7 @@ class Command(BaseCommand):
         if not force and ModelVersion.objects.filter(classifier__slug=CHARTS, active=True).exists():
             self.stdout.write("Chart classifier: already trained.")
             return False
-        charts = settings.DATASETS_DIR / CHARTS
+        charts = datasets.folder_of(CHARTS)
         if all(any((charts / label).glob("*")) for label in CHART_CLASSES):
             self.stdout.write(f"Chart classifier: using the charts in {charts}.")
         else:

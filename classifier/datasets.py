@@ -1,9 +1,11 @@
-"""A classifier's dataset: the images in DATASETS_DIR/<slug>/<class>/, the folder that
-`train_classifier --data` and the admin's "add to dataset" use.
+"""A classifier's dataset: the images in DATASETS_DIR/<slug>/<class>/. The one owner of those
+folders: the studio, the admin's "add to dataset", the review queue, `scrape_images` and
+`train_classifier` all go through this module, and nothing else writes into them.
 
 Every image added passes the checks of an upload (size, type, decompression bombs) and of
 `clean_dataset` (unreadable, too small, copies and near copies of any image of any class, those
-already there and those added with it), and is written whole under a new name.
+already there and those added with it), and is written whole (mlcore.files) under a name made
+from its content, or `prediction-<id>` for a visitor's upload.
 """
 
 import hashlib
@@ -11,6 +13,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,19 +21,32 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_slug
 from django.db import transaction
 
-from classifier.models import FEW_TEST_IMAGES, ImageClassifier, Prediction
-from classifier.predictions import copy_to_dataset, dataset_label
 from mlcore import archives, datasets, images
 from mlcore.files import write_whole
 from mlcore.scraping import hygiene
-from mlcore.scraping.manifest import SUFFIXES
+
+from .models import FEW_TEST_IMAGES, ImageClassifier, Prediction
 
 CLASS_NAME = re.compile(r"\w[\w .-]*")  # a folder name, as scrape_images --class takes
 CLASS_NAME_LENGTH = 100
 MIN_CLASSES = 2  # to train
 CV_FOLDS = 5  # cross-validation offered by default for a small dataset
-PREDICTION_PREFIX = "prediction-"  # copy_to_dataset's file names
+PREDICTION_PREFIX = "prediction-"  # the file names of visitors' uploads
 THUMBNAIL = 256
+SUFFIXES = {  # Pillow's format -> the extension of an image's file name
+    "JPEG": ".jpg",
+    "MPO": ".jpg",
+    "PNG": ".png",
+    "GIF": ".gif",
+    "WEBP": ".webp",
+    "BMP": ".bmp",
+    "TIFF": ".tif",
+}
+
+
+# The fingerprints of the datasets' images in this process, by path: a file unchanged since it
+# was last read (same size and time) is not decoded again when the next image is checked.
+FINGERPRINTS = {}
 
 
 class DatasetError(ValueError):
@@ -73,7 +89,39 @@ class AddReport:
 
 
 def folder(classifier):
-    return settings.DATASETS_DIR / classifier.slug
+    return folder_of(classifier.slug)
+
+
+def folder_of(slug):
+    return settings.DATASETS_DIR / slug
+
+
+def existing_folder(classifier):
+    """The classifier's dataset folder; DatasetError when there is none."""
+    root = folder(classifier)
+    if not root.is_dir():
+        raise DatasetError(
+            f"{classifier.title} has no dataset folder ({root}): create its classes in the studio "
+            "first."
+        )
+    return root
+
+
+def content_name(fingerprint):
+    """The file name of an image in a dataset, made from its content."""
+    return f"{fingerprint.sha256[:16]}{SUFFIXES[fingerprint.format]}"
+
+
+def prediction_name(prediction):
+    extension = prediction.original.name.rsplit(".", 1)[-1]
+    return f"{PREDICTION_PREFIX}{prediction.pk}.{extension}"
+
+
+def write_image(root, label, name, data):
+    """Write an image whole into root/label/ (a classifier's dataset, or `scrape_images`'
+    folder); returns its name relative to root."""
+    write_whole(Path(root) / label / name, data)
+    return f"{label}/{name}"
 
 
 def too_large_reason():
@@ -200,9 +248,8 @@ class Intake:
     """Checks images for one dataset, each against its images and those accepted before it."""
 
     def __init__(self, classifier):
-        self.root = folder(classifier)
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.index, _ = hygiene.clean_folder(self.root, remove=False)
+        self.root = existing_folder(classifier)
+        self.index, _ = hygiene.clean_folder(self.root, remove=False, cache=FINGERPRINTS)
         self.report = AddReport()
 
     def check(self, shown, data):
@@ -223,9 +270,9 @@ class Intake:
 
     def accept(self, fingerprint, label, name=None):
         """Count the image in as label/name (a new name from its content by default)."""
-        name = name or f"{fingerprint.sha256[:16]}{SUFFIXES[fingerprint.format]}"
+        name = name or content_name(fingerprint)
         self.index.add(fingerprint, f"{label}/{name}")
-        return self.root / label / name
+        return name
 
 
 def reason(rejected):
@@ -239,13 +286,11 @@ def reason(rejected):
 
 def copy_of(index, fingerprint):
     """ "copy of cats/a.png" or "near copy of cats/a.png" when the index holds one; else None."""
-    name = index.names.get(fingerprint.sha256)
-    if name:
-        return f"copy of {name}"
-    for other, name in index.dhashes:
-        if (other ^ fingerprint.dhash).bit_count() <= index.near:
-            return f"near copy of {name}"
-    return None
+    found = index.match(fingerprint)
+    if found is None:
+        return None
+    kind = "copy" if found.reason == "duplicate" else "near copy"
+    return f"{kind} of {found.other}"
 
 
 def add_images(classifier, label, files):
@@ -256,7 +301,7 @@ def add_images(classifier, label, files):
         data = upload.read()
         fingerprint = intake.check(upload.name, data)
         if fingerprint:
-            write_whole(intake.accept(fingerprint, label), data)
+            write_image(intake.root, label, intake.accept(fingerprint, label), data)
             intake.report.added += 1
     return intake.report
 
@@ -269,6 +314,8 @@ def add_zip(classifier, upload, new_classes=False):
     lying header) leaves the dataset as it was.
     """
     known = class_names(classifier)
+    if new_classes:  # a zip may start the dataset of a classifier trained from elsewhere
+        folder(classifier).mkdir(parents=True, exist_ok=True)
     with archives.ClassFolders(upload, zip_limits()) as archive:
         labels = sorted({member.label for member in archive.members} - set(known))
         if new_classes:
@@ -285,8 +332,8 @@ def add_zip(classifier, upload, new_classes=False):
                 accepted.append((member, intake.accept(fingerprint, member.label)))
         for label in intake.report.new_classes:
             (intake.root / label).mkdir(exist_ok=True)
-        for member, path in accepted:
-            write_whole(path, archive.read(member))
+        for member, name in accepted:
+            write_image(intake.root, member.label, name, archive.read(member))
         intake.report.added = len(accepted)
     if not new_classes:
         for label in labels:
@@ -299,15 +346,33 @@ def add_zip(classifier, upload, new_classes=False):
     return intake.report
 
 
-def waiting_predictions(classifier):
-    """Predictions staff gave a true label that is one of the model's classes, whose original
-    is kept and not in the dataset yet."""
-    copied = {
-        name.removeprefix(PREDICTION_PREFIX).split(".")[0]
+def dataset_label(prediction):
+    """The class an image belongs to, as people said: the true label staff set, else the
+    visitor's verdict. "" when nobody said, or said something the model has no class for
+    ("none of these" included)."""
+    if prediction.true_label:
+        label = prediction.true_label
+    elif prediction.feedback == Prediction.Feedback.CORRECT:
+        label = prediction.label
+    else:
+        label = prediction.feedback_label
+    return label if label in prediction.version.labels else ""
+
+
+def in_dataset(classifier):
+    """The ids of the predictions whose upload is in the classifier's dataset."""
+    return {
+        int(name.removeprefix(PREDICTION_PREFIX).split(".")[0])
         for group in classes(classifier)
         for name in group.images
         if name.startswith(PREDICTION_PREFIX)
     }
+
+
+def waiting_predictions(classifier):
+    """Predictions people gave a label that is one of the model's classes, whose original is
+    kept and not in the dataset yet."""
+    copied = in_dataset(classifier)
     labelled = (
         classifier.predictions.exclude(true_label="")
         .exclude(original="")
@@ -315,30 +380,60 @@ def waiting_predictions(classifier):
         .select_related("version")
         .order_by("pk")
     )
-    return [p for p in labelled if str(p.pk) not in copied and dataset_label(p)]
+    return [p for p in labelled if p.pk not in copied and dataset_label(p)]
 
 
 def add_labelled_predictions(classifier):
-    """Copy the waiting predictions' originals into their classes (copy_to_dataset), those that
-    pass the checks."""
+    """Add the waiting predictions' originals to their classes, those that pass the checks."""
+    return add_predictions(classifier, waiting_predictions(classifier))
+
+
+def add_predictions(classifier, predictions):
+    """Add the originals of predictions of the classifier under their dataset_label, each
+    checked like any image (a copy of one already there is turned away); those without a known
+    label, or whose original is gone, are reported."""
     intake = Intake(classifier)
-    accepted = []
-    for prediction in waiting_predictions(classifier):
+    copied = in_dataset(classifier)
+    for prediction in predictions:
         shown = f"prediction #{prediction.pk}"
-        try:
-            with default_storage.open(prediction.original.name) as original:
-                data = original.read()
-        except OSError:
+        label = dataset_label(prediction)
+        if prediction.pk in copied:
+            intake.report.reject(shown, "already in the dataset")
+            continue
+        if not label:
+            intake.report.reject(shown, "no label that is one of the model's classes")
+            continue
+        if label not in class_names(classifier):
+            intake.report.reject(shown, f"the dataset has no class '{label}'")
+            continue
+        data = original_bytes(prediction)
+        if data is None:
             intake.report.reject(shown, "its original is no longer stored")
             continue
         fingerprint = intake.check(shown, data)
         if fingerprint:
-            extension = prediction.original.name.rsplit(".", 1)[-1]
-            name = f"{PREDICTION_PREFIX}{prediction.pk}.{extension}"
-            intake.accept(fingerprint, dataset_label(prediction), name)
-            accepted.append(prediction.pk)
-    intake.report.added, _ = copy_to_dataset(Prediction.objects.filter(pk__in=accepted))
+            name = intake.accept(fingerprint, label, prediction_name(prediction))
+            write_image(intake.root, label, name, data)
+            intake.report.added += 1
     return intake.report
+
+
+def original_bytes(prediction):
+    """The upload as the visitor sent it, or None when it was not kept or is lost."""
+    if not prediction.original or prediction.image_lost:
+        return None
+    try:
+        with default_storage.open(prediction.original.name) as original:
+            return original.read()
+    except OSError:
+        return None
+
+
+def remove_prediction(classifier, prediction):
+    """Take a prediction's upload out of the dataset, if it is there (undoing a review)."""
+    for label in class_names(classifier):
+        path = folder(classifier) / label / prediction_name(prediction)
+        path.unlink(missing_ok=True)
 
 
 def dataset_warnings(classifier, found=None):

@@ -3,6 +3,7 @@ predictions) with the upload and hygiene checks, removing them, thumbnails and w
 
 import io
 import re
+import shutil
 import zipfile
 
 import pytest
@@ -12,22 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from classifier import datasets
 from classifier.models import ImageClassifier, ModelVersion, Prediction
 from mlcore import archives
-from studio import datasets
 from tests.classifier.uploading import bomb_png
 from tests.mlcore.test_archives import lie_about_sizes, make_zip
 from tests.pictures import encode, picture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets_dir")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def datasets_dir(settings, tmp_path):
-    settings.DATASETS_DIR = tmp_path / "datasets"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.DATASETS_DIR
 
 
 @pytest.fixture
@@ -469,3 +463,9 @@ def test_labelled_predictions_join_the_dataset_after_the_checks(admin_client, sh
     Prediction.objects.filter(pk=near.pk).update(true_label="")
     response = admin_client.post("/studio/shapes/predictions/", follow=True)
     assert "No labelled predictions are waiting" in response.content.decode()
+
+    Prediction.objects.filter(pk=near.pk).update(true_label="circles")
+    shutil.rmtree(root)
+    response = admin_client.post("/studio/shapes/predictions/")
+    assert response.status_code == 409 and "Shapes has no dataset folder" in text(response)
+    assert not root.exists()
