@@ -139,7 +139,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return selectors.with_feedback(super().get_queryset(request))
+        versions = selectors.with_feedback(super().get_queryset(request))
+        return versions.prefetch_related(real_world.LABELLED_UPLOADS)
 
     @admin.display(description="test accuracy")
     def test_accuracy_shown(self, version):

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch, prefetch_related_objects
 
 from mlcore import comparison, evaluation, runtime
 from mlcore.model_dirs import ModelLoadError
@@ -62,14 +63,32 @@ def summary(truth, predicted, labels, test_accuracy=None):
     }
 
 
+LABELLED_UPLOADS = Prefetch(
+    "predictions",
+    queryset=labelled(Prediction.objects.only("version_id", "sha256", "label", "true_label")),
+    to_attr="labelled_uploads",
+)
+
+
+def with_own_answers(versions):
+    """[(version, its figures from its own answers)], the labelled uploads of all the versions
+    read in one query."""
+    versions = list(versions)
+    prefetch_related_objects(versions, LABELLED_UPLOADS)
+    return [(version, own_answers(version)) for version in versions]
+
+
 def own_answers(version):
-    """The version's real-world figures from its own answers to visitors."""
+    """The version's real-world figures from its own answers to visitors (the labelled uploads
+    prefetched with LABELLED_UPLOADS, else read now)."""
     trained = trained_on(str(version.path))
-    rows = labelled(version.predictions.all()).values_list("sha256", "label", "true_label")
+    uploads = getattr(version, "labelled_uploads", None)
+    if uploads is None:
+        uploads = labelled(version.predictions.only("sha256", "label", "true_label"))
     pairs = [
-        (true, said)
-        for sha256, said, true in rows
-        if true in version.labels and sha256 not in trained
+        (upload.true_label, upload.label)
+        for upload in uploads
+        if upload.true_label in version.labels and upload.sha256 not in trained
     ]
     return summary(
         [true for true, _ in pairs],

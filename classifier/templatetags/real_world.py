@@ -8,4 +8,4 @@ register = template.Library()
 @register.simple_tag
 def real_world_figures(versions):
     """[(version, its real-world figures or None)] from each version's own answers."""
-    return [(version, real_world.own_answers(version)) for version in versions]
+    return real_world.with_own_answers(versions)
