@@ -101,7 +101,11 @@ def classify_example(request, pk):
 @require_GET
 def example_thumbnail(request, pk):
     example = get_object_or_404(ExampleImage, pk=pk)
-    response = FileResponse(default_storage.open(example.thumbnail.name), content_type="image/jpeg")
+    try:
+        thumbnail = default_storage.open(example.thumbnail.name)
+    except OSError:
+        raise Http404("This example's thumbnail is no longer stored.") from None
+    response = FileResponse(thumbnail, content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

@@ -59,6 +59,12 @@ def test_an_example_whose_file_is_gone_is_a_404_with_a_message(client, shapes_cl
     assert not Prediction.objects.exists()
 
 
+def test_an_example_whose_thumbnail_is_gone_is_a_404(client, shapes_classifier):
+    example = examples.pick(shapes_classifier)[0]
+    default_storage.delete(example.thumbnail.name)
+    assert client.get(f"/examples/{example.pk}/thumbnail.jpg").status_code == 404
+
+
 def test_an_unknown_example_is_a_404(client, shapes_classifier):
     assert client.post("/examples/999/classify").status_code == 404
 
