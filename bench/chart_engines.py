@@ -9,7 +9,7 @@ charts from a tool it never saw; raise the worst engine, not the mean.
 Each engine draws --per-class charts of every class it draws (mlcore.charts.dataset, seed 0)
 into DIR; charts already there are reused, and only the first --per-class of each are used. The
 holdout engines (mlcore.charts.engines.HOLDOUT) are never drawn here. Recipes are
-mlcore.training.train's options; "bootstrap", the default, is the one bootstrap trains with.
+mlcore.training.trainer.train's options; "bootstrap", the default, is the one bootstrap trains with.
 For each recipe: a row per left-out engine (accuracy, macro F1 over the classes it draws, the
 three classes it recalls worst), the mean and the worst engine, and how often it is right in
 each band of its top probability (where to put "not sure").
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore import datasets
 from mlcore.charts import TRAINING_RECIPE
 from mlcore.charts.dataset import draw_each_engine, engine_of
+from mlcore.training import datasets
 
 LITE0_HEAD = {
     "backbone": "efficientnet_lite0",
@@ -66,7 +66,7 @@ def leave_one_engine_out(dataset, recipe: dict) -> dict:
     # Here, not at the top: the processes drawing charts import this script, and need no TensorFlow.
     import keras
 
-    from mlcore import crossval, training
+    from mlcore.training import crossval, trainer
 
     rows = {}
     held_out = crossval.group_datasets(
@@ -74,7 +74,7 @@ def leave_one_engine_out(dataset, recipe: dict) -> dict:
     )
     for engine, fold in held_out.items():
         started = time.perf_counter()
-        result = training.train(fold, **recipe)
+        result = trainer.train(fold, **recipe)
         truth = np.array([dataset.labels.index(s.label) for s in fold.splits["test"]])
         probabilities = result.test_probabilities
         rows[engine] = {

@@ -10,7 +10,7 @@ For every `source` of the real charts' labels.csv, a head is trained on the draw
 real charts of every other source, and tested on the one left out; the four ChartQA publishers
 are also held out together (they share a collection). Then the model as shipped: trained on the
 drawn charts and the redistributable real ones, tested on the rest. Backbone features (the
-pooled taps of mlcore.tapped, EfficientNet-Lite1 at 240 px, stretched) are computed once per
+pooled taps of mlcore.models.tapped, EfficientNet-Lite1 at 240 px, stretched) are computed once per
 image and cached in data/features/, so every recipe is compared on the same features in
 one run. Printed per recipe: a row per source (n, accuracy, worst classes), the image-weighted
 mean, the worst source, per-class recall and precision, macro F1, the calibration error before
@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore import evaluation
 from mlcore.charts import CHART_CLASSES
 from mlcore.charts.dataset import draw_each_engine
+from mlcore.training import evaluation
 
 BACKBONE, SIZE, FIT = "efficientnet_lite1", 240, "stretch"
 SYNTHETIC = Path("data/bench/chart_engines")
@@ -97,7 +97,7 @@ def recipe_rows(charts: Charts, per_class: int, recipe) -> np.ndarray:
 
 
 def leave_sources_out(features, charts: Charts, per_class: int, recipe) -> dict:
-    from mlcore import tapped
+    from mlcore.models import tapped
 
     allowed = recipe_rows(charts, per_class, recipe)
     real = charts.source != "synthetic"
@@ -126,7 +126,7 @@ def leave_sources_out(features, charts: Charts, per_class: int, recipe) -> dict:
 
 def summarise(charts: Charts, results: dict) -> dict:
     """Every printed figure of one recipe, from its stored logits."""
-    from mlcore import tapped
+    from mlcore.models import tapped
 
     single = [name for name in results if name != "shipped" and "(" not in name]
     rows = np.concatenate([results[name]["rows"] for name in single])
@@ -272,7 +272,7 @@ def main():
     charts = collect(options.real, options.per_class)
     print(f"{len(charts.paths)} charts, {int((charts.source != 'synthetic').sum())} real")
 
-    from mlcore import tapped
+    from mlcore.models import tapped
 
     started = time.perf_counter()
     model = tapped.extractor(BACKBONE, SIZE)

@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 from PIL import ImageOps
 
-from mlcore import classifier_store, datasets, images, runtime, training
+from mlcore.models import runtime
+from mlcore.training import classifier_store, datasets, trainer
+from mlcore.vision import images
 
 ANIME = Path("/work/shared/data/anime_scenes")
 IMAGE_COUNT = 500
@@ -53,7 +55,7 @@ def compare_accuracy(root, work):
     ]
     results = {}
     for name, data, options in runs:
-        result = training.train(data, **options)
+        result = trainer.train(data, **options)
         metrics = result.metrics
         print(
             f"   {name:46} accuracy {metrics['accuracy']:.2f}  top-3 {metrics['top3_accuracy']:.2f}"
@@ -97,7 +99,7 @@ def time_head_training(root, folder):
         image.save(target, quality=92)
     dataset = datasets.scan(folder)
     phases = {}
-    result = training.train(dataset, progress=lambda kind, *_: phases.setdefault(kind, now()))
+    result = trainer.train(dataset, progress=lambda kind, *_: phases.setdefault(kind, now()))
     counts = {split: len(samples) for split, samples in dataset.splits.items()}
     copies = result.settings["augment_copies"]
     decoding = phases["features"] - phases["images"]

@@ -32,7 +32,7 @@ import numpy as np
 import requests
 from PIL import Image, ImageDraw
 
-from mlcore.model_files import FLOAT32, INT8
+from mlcore.storage.model_files import FLOAT32, INT8
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -198,8 +198,8 @@ def in_process_models(slug):
     django.setup()
     from classifier.models import ImageClassifier
     from classifier.serving import active_version, model_for
-    from mlcore import runtime
-    from mlcore.model_files import EXPORT, UNSERVED_TFLITE
+    from mlcore.models import runtime
+    from mlcore.storage.model_files import EXPORT, UNSERVED_TFLITE
 
     version = active_version(ImageClassifier.objects.get(slug=slug))
     report = json.loads((version.path / EXPORT).read_text(encoding="utf-8"))
@@ -214,7 +214,7 @@ def in_process_models(slug):
 def floors(models, data):
     """The floor: what any server must do for one image (decode and resize, then the forward
     pass), in seconds: {"decode": s, format: forward s, ...} with each export."""
-    from mlcore import images as decode
+    from mlcore.vision import images as decode
 
     model = next(iter(models.values()))
     started = time.perf_counter()
@@ -356,9 +356,9 @@ STAGES = {
     ("bench/classify.py", "post"): "the whole request (Django's test client)",
     ("django/http/multipartparser.py", "parse"): "multipart parsing",
     ("classifier/views.py", "classify_or_reject"): "classify and store (below)",
-    ("mlcore/images.py", "read_image"): "decode",
-    ("mlcore/images.py", "to_array"): "resize",
-    ("mlcore/runtime.py", "predict"): "forward",
+    ("mlcore/vision/images.py", "read_image"): "decode",
+    ("mlcore/vision/images.py", "to_array"): "resize",
+    ("mlcore/models/runtime.py", "predict"): "forward",
     ("classifier/serving.py", "model_for"): "the model's key (stat of its files)",
     ("classifier/selectors.py", "active_version"): "the active version (database)",
     ("heroproject/storage.py", "_save"): "the original's durable write",

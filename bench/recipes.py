@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.recipes FOLDER [--folds 5] [--recipe NAME ...] [--json FILE]
     .venv/bin/python -m bench.recipes --show FILE [FILE ...]
 
-Each recipe is mlcore.training.train's options; each is cross-validated on the same folds
-(mlcore.crossval, seed 0) in one run. The table: accuracy mean +/- sd over the folds, the
+Each recipe is mlcore.training.trainer.train's options; each is cross-validated on the same folds
+(mlcore.training.crossval, seed 0) in one run. The table: accuracy mean +/- sd over the folds, the
 difference to the first recipe (fold by fold, on the same test images), macro F1, minutes to train
 one fold (2 cores here), and milliseconds to serve one image the way the site does (the model's
 TFLite export in LiteRT, one thread; two passes with test-time augmentation).
@@ -20,7 +20,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from mlcore import backbones, crossval, datasets, export, runtime, training
+from mlcore.models import backbones, export, runtime
+from mlcore.training import crossval, datasets, trainer
 
 RECIPES = {
     "lite0 head": {"backbone": "efficientnet_lite0"},
@@ -45,7 +46,7 @@ SERVING_RUNS = 30
 @functools.cache
 def forward_ms(name, size, classes):
     """Median milliseconds of one image through a TFLite export of the backbone and a head."""
-    model = training.build_classifier(backbones.build(name, None, size), classes, 0)
+    model = trainer.build_classifier(backbones.build(name, None, size), classes, 0)
     session = runtime.Session(export.convert(model))
     pixels = np.random.default_rng(0).uniform(0, 255, (1, size, size, 3)).astype(np.float32)
     session.run(pixels)

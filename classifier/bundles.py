@@ -1,12 +1,13 @@
-"""Classifier versions to and from model bundles (mlcore.bundles): the served files, the
+"""Classifier versions to and from model bundles (mlcore.storage.bundles): the served files, the
 metrics and plots, and the fields of the version and its classifier."""
 
 import json
 from functools import partial
 
 from heroproject import versions
-from mlcore import bundles, runtime
-from mlcore.model_files import (
+from mlcore.models import runtime
+from mlcore.storage import bundles
+from mlcore.storage.model_files import (
     CONFUSION,
     CURVES,
     EXPORT,

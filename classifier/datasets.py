@@ -4,8 +4,8 @@ folders: the studio, the admin's "add to dataset", the review queue, `scrape_ima
 
 Every image added passes the checks of an upload (size, type, decompression bombs) and of
 `clean_dataset` (unreadable, too small, copies and near copies of any image of any class, those
-already there and those added with it), and is written whole (mlcore.files) under a name made
-from its content, or `prediction-<id>` for a visitor's upload.
+already there and those added with it), and is written whole (mlcore.storage.files) under a name
+made from its content, or `prediction-<id>` for a visitor's upload.
 """
 
 import hashlib
@@ -21,9 +21,11 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_slug
 from django.db import transaction
 
-from mlcore import archives, datasets, images
-from mlcore.files import write_whole
 from mlcore.scraping import hygiene
+from mlcore.storage import archives
+from mlcore.storage.files import write_whole
+from mlcore.training import datasets
+from mlcore.vision import images
 
 from .models import FEW_TEST_IMAGES, ImageClassifier, Prediction
 
@@ -307,7 +309,7 @@ def add_images(classifier, label, files):
 
 
 def add_zip(classifier, upload, new_classes=False):
-    """Check and store the images of a zip of class folders (mlcore.archives).
+    """Check and store the images of a zip of class folders (mlcore.storage.archives).
 
     Folders the dataset has no class for become classes with new_classes, else are reported.
     Everything is read and checked before anything is written: a zip refused on the way (a

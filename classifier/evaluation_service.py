@@ -1,12 +1,13 @@
 """Evaluate a classifier's active version on any folder of labelled images.
 
-Runs the served model (mlcore.runtime), so the figures are those visitors get.
+Runs the served model (mlcore.models.runtime), so the figures are those visitors get.
 """
 
 import numpy as np
 
-from mlcore import datasets, evaluation, images
-from mlcore.progress import ignore
+from mlcore.training import datasets, evaluation
+from mlcore.training.progress import ignore
+from mlcore.vision import images
 
 from .serving import ClassifierUnavailable, active_version, model_for
 
@@ -44,9 +45,9 @@ def folder_labels(folders, labels, pairs=()):
 
 
 def evaluate_folder(classifier, folder, pairs=(), progress=ignore):
-    """(version, metrics): mlcore.evaluation's metrics of the active version on the images of
-    folder's class sub-folders (pairs: see folder_labels). progress gets ("classify", done,
-    total) events."""
+    """(version, metrics): mlcore.training.evaluation's metrics of the active version on the
+    images of folder's class sub-folders (pairs: see folder_labels). progress gets ("classify",
+    done, total) events."""
     try:
         version = active_version(classifier)
         model = model_for(version)

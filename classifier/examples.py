@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from mlcore import images
-from mlcore.model_files import MANIFEST
+from mlcore.storage.model_files import MANIFEST
+from mlcore.vision import images
 
 from .models import ExampleImage
 

@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 
-from mlcore import cam
+from mlcore.vision import cam
 
 
 def heatmap_png(prediction):

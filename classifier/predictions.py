@@ -19,7 +19,7 @@ from django.db.models.functions import Greatest
 from PIL import Image
 
 from heroproject import ratelimits
-from mlcore import images
+from mlcore.vision import images
 
 from .models import ModelVersion, Prediction, margin, upload_name
 from .serving import classify

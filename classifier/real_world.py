@@ -2,8 +2,8 @@
 
 A classifier's labelled uploads (a true label that is one of the version's classes; "none of
 these" is left out) are its real-world test set. For each version, the uploads it trained on
-(whose content hash is in its training or validation split, mlcore.comparison.trained_hashes)
-are left out. Two ways to measure:
+(whose content hash is in its training or validation split,
+mlcore.training.comparison.trained_hashes) are left out. Two ways to measure:
 
 - `own_answers`: what the version answered visitors at the time (stored on the predictions):
   free, for the model page and the admin;
@@ -20,8 +20,9 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, prefetch_related_objects
 
-from mlcore import comparison, evaluation, runtime
-from mlcore.model_dirs import ModelLoadError
+from mlcore.models import runtime
+from mlcore.storage.model_dirs import ModelLoadError
+from mlcore.training import comparison, evaluation
 
 from .models import NONE_OF_THESE, Prediction
 

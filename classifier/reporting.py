@@ -1,8 +1,8 @@
-"""What classifier commands print: metrics tables (progress bars are mlcore.progress's)."""
+"""What classifier commands print: metrics tables (progress bars are mlcore.training.progress's)."""
 
 
 def write_cross_validation(out, summary):
-    """Mean +/- standard deviation of each figure over the folds (mlcore.crossval)."""
+    """Mean +/- standard deviation of each figure over the folds (mlcore.training.crossval)."""
     figures = ", ".join(
         f"{name} {summary[key]['mean']:.3f} +/- {summary[key]['sd']:.3f}"
         for key, name in (
@@ -15,7 +15,7 @@ def write_cross_validation(out, summary):
 
 
 def write_metrics(out, title, metrics):
-    """The headline figures and a per-class table of an mlcore.evaluation result."""
+    """The headline figures and a per-class table of an mlcore.training.evaluation result."""
     out.write(
         f"{title}: {metrics['count']} images: accuracy {metrics['accuracy']:.3f}, "
         f"top-3 {metrics['top3_accuracy']:.3f}, macro F1 {metrics['macro_f1']:.3f}, "

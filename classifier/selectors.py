@@ -5,7 +5,7 @@ import json
 from django.db.models import F, FloatField, Prefetch
 from django.db.models.functions import Cast, NullIf
 
-from mlcore.model_files import HISTORY
+from mlcore.storage.model_files import HISTORY
 
 from .models import ImageClassifier, ModelVersion
 

@@ -1,6 +1,6 @@
 """The active model of each classifier, loaded once per process, and classifying one image.
 
-Models run from their TFLite export (mlcore.runtime): the web workers never load TensorFlow.
+Models run from their TFLite export (mlcore.models.runtime): the web workers never load TensorFlow.
 """
 
 from dataclasses import dataclass
@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from mlcore import cam, images, runtime
-from mlcore.loaded import LoadedModels
-from mlcore.model_dirs import ModelLoadError
-from mlcore.model_files import SERVED
+from mlcore.models import runtime
+from mlcore.models.loaded import LoadedModels
+from mlcore.storage.model_dirs import ModelLoadError
+from mlcore.storage.model_files import SERVED
+from mlcore.vision import cam, images
 
 from . import selectors
 from .models import ImageClassifier, ModelVersion

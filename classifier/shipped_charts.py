@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
-from mlcore import datasets, tapped
 from mlcore.charts import shipped
-from mlcore.training import TrainingResult
+from mlcore.models import tapped
+from mlcore.training import datasets
+from mlcore.training.trainer import TrainingResult
 
 from .training_service import record
 

@@ -7,9 +7,9 @@ from functools import partial
 from pathlib import Path
 
 from heroproject import versions
-from mlcore import classifier_store, crossval, datasets, training
 from mlcore.charts import real
-from mlcore.progress import ignore
+from mlcore.training import classifier_store, crossval, datasets, trainer
+from mlcore.training.progress import ignore
 
 from .models import ImageClassifier, ModelVersion
 
@@ -39,10 +39,11 @@ def train_version(
 ):
     """Scan data_dir (scan: datasets.scan's options), add the real charts of the real_charts
     folder (mlcore.charts.real, read for the dataset's classes) to its train split,
-    cross-validate over cv folds when cv is set, train (options: mlcore.training.train's), and
-    record the version (heroproject.versions), active unless activate is False. progress gets
-    mlcore.progress's events. int8_checks: more labelled folders the int8 export must be as
-    accurate on as the float one to be served (mlcore.export), named by their folder's name."""
+    cross-validate over cv folds when cv is set, train (options: mlcore.training.trainer.train's),
+    and record the version (heroproject.versions), active unless activate is False. progress gets
+    mlcore.training.progress's events. int8_checks: more labelled folders the int8 export must be
+    as accurate on as the float one to be served (mlcore.models.export), named by their folder's
+    name."""
     scan = scan or {}
     checks = {Path(folder).name: datasets.scan(folder) for folder in int8_checks}
     dataset = datasets.scan(
@@ -61,14 +62,14 @@ def train_version(
             progress=progress,
             **options,
         )
-    result = training.train(dataset, progress=progress, **options)
+    result = trainer.train(dataset, progress=progress, **options)
     progress("saving")
     return record(slug, title, result, activate, cross_validation, checks)
 
 
 def record(slug, title, result, activate, cross_validation=None, checks=None):
-    """Record a training result (mlcore.training.TrainingResult) as the classifier's next
-    version, with its files (heroproject.versions); checks: see mlcore.classifier_store."""
+    """Record a training result (mlcore.training.trainer.TrainingResult) as the classifier's next
+    version, with its files (heroproject.versions); checks: see mlcore.training.classifier_store."""
     return versions.record(
         ModelVersion,
         f"classifiers/{slug}",

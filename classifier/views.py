@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from heroproject import ratelimits
 from heroproject.uploads import discard_body, too_large, too_large_message
-from mlcore.images import ImageError
-from mlcore.model_files import CONFUSION, CURVES
+from mlcore.storage.model_files import CONFUSION, CURVES
+from mlcore.vision.images import ImageError
 
 from . import examples, predictions, selectors
 from .forms import FeedbackForm, UploadForm

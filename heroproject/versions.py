@@ -1,8 +1,8 @@
 """Model versions: one lifecycle for every app that trains models.
 
 A version is a row and a directory under MODELS_DIR. `record` numbers a new version one above
-its owner's last, names its fully written directory (mlcore.model_dirs) and saves its row in one
-transaction: a version is on disk and in the database together, or not at all. Of one owner's
+its owner's last, names its fully written directory (mlcore.storage.model_dirs) and saves its row in
+one transaction: a version is on disk and in the database together, or not at all. Of one owner's
 versions at most one is active (a constraint in each concrete model); `activate` switches in
 one transaction, and `roll_back` returns to the version that was active before.
 
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from mlcore import model_dirs
+from mlcore.storage import model_dirs
 
 
 class ModelVersion(models.Model):

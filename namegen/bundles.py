@@ -1,11 +1,11 @@
-"""Name generator versions to and from model bundles (mlcore.bundles)."""
+"""Name generator versions to and from model bundles (mlcore.storage.bundles)."""
 
 import json
 from functools import partial
 
 from heroproject import versions
-from mlcore import bundles
 from mlcore.names import store
+from mlcore.storage import bundles
 
 from .models import NameModelVersion
 

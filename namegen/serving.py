@@ -5,10 +5,10 @@ numpy only: web workers generate names without TensorFlow.
 
 from django.conf import settings
 
-from mlcore.loaded import LoadedModels
-from mlcore.model_dirs import ModelLoadError
+from mlcore.models.loaded import LoadedModels
 from mlcore.names.sampler import Sampler
 from mlcore.names.store import load
+from mlcore.storage.model_dirs import ModelLoadError
 
 from .models import NameModelVersion
 

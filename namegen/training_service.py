@@ -7,14 +7,14 @@ from functools import partial
 
 from heroproject import versions
 from mlcore.names import gru, store
-from mlcore.progress import ignore
+from mlcore.training.progress import ignore
 
 from .models import NameModelVersion
 
 
 def train_version(names, activate=True, progress=ignore, **options):
     """Train on names with gru.train's options and record the version (heroproject.versions),
-    active unless activate is False. progress gets mlcore.progress's events."""
+    active unless activate is False. progress gets mlcore.training.progress's events."""
     model = gru.train(names, progress=progress, **options)
     return versions.record(
         NameModelVersion,

@@ -3,8 +3,9 @@ from urllib.parse import urlencode
 
 from django import forms
 
-from mlcore import images, recipe
-from mlcore.datasets import TEST_FRACTION, VAL_FRACTION
+from mlcore.training import recipe
+from mlcore.training.datasets import TEST_FRACTION, VAL_FRACTION
+from mlcore.vision import images
 
 from . import collecting, review
 

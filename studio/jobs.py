@@ -8,7 +8,7 @@ old one.
 
 A worker killed mid-training cannot say so: the next job any worker starts (and the job's page)
 finds the job still "running" under a process that is gone, or silent for too long, marks it
-failed with its log and removes the files it was writing (mlcore.model_dirs).
+failed with its log and removes the files it was writing (mlcore.storage.model_dirs).
 """
 
 import os
@@ -25,7 +25,8 @@ from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from classifier import datasets, real_world
-from mlcore import comparison, model_dirs
+from mlcore.storage import model_dirs
+from mlcore.training import comparison
 
 from .models import TrainingJob
 
@@ -172,7 +173,7 @@ def time_left(job, now=None):
 
 
 class Progress:
-    """mlcore.progress's events written to the job's row, at most every REFRESH_SECONDS."""
+    """mlcore.training.progress's events written to the job's row, at most every REFRESH_SECONDS."""
 
     def __init__(self, job):
         self.job = job
@@ -278,8 +279,9 @@ def run(job_id):
 
 
 def compare_with_active(version):
-    """The new version against the active one (mlcore.comparison) on both test splits, and on
-    the labelled uploads neither trained on (classifier.real_world); {} when none is active."""
+    """The new version against the active one (mlcore.training.comparison) on both test splits,
+    and on the labelled uploads neither trained on (classifier.real_world); {} when none is
+    active."""
     active = version.siblings().filter(active=True).first()
     if active is None:
         return {}

@@ -1,4 +1,5 @@
-"""A stored comparison (mlcore.comparison, via studio.jobs) laid out as the job page shows it."""
+"""A stored comparison (mlcore.training.comparison, via studio.jobs) laid out as the job page
+shows it."""
 
 
 def comparison_tables(comparison):

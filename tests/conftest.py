@@ -111,10 +111,10 @@ LITE0 = "efficientnet_lite0"  # the quickest pretrained backbone, for tests abou
 @pytest.fixture(scope="session")
 def trained_shapes(shapes_dir):
     """A small EfficientNet-Lite0 head trained once for the session, saved under MODELS_DIR."""
-    from mlcore import classifier_store, datasets, training
+    from mlcore.training import classifier_store, datasets, trainer
 
     dataset = datasets.scan(shapes_dir, seed=0)
-    result = training.train(
+    result = trainer.train(
         dataset, LITE0, input_size=96, epochs=15, fine_tune=0, augment_copies=1, seed=0
     )
     directory = classifier_store.save(result, settings.MODELS_DIR / "classifiers/shapes/test")

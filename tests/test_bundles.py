@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from classifier.models import ModelVersion
-from mlcore import bundles
+from mlcore.storage import bundles
 from namegen.models import NameModelVersion
 
 pytestmark = pytest.mark.django_db

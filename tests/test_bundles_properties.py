@@ -1,4 +1,4 @@
-"""Property: `mlcore.bundles.read`, the reader behind `import_model`, reads every bundle
+"""Property: `mlcore.storage.bundles.read`, the reader behind `import_model`, reads every bundle
 `export_model` writes exactly, also re-zipped by another tool (members reordered, stored
 uncompressed, folder entries added); a mutated one (bytes flipped, truncated, members renamed,
 added, left out or repeated, its bundle.json edited) is read exactly as exported or refused with
@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from classifier.models import ModelVersion
-from mlcore import bundles
+from mlcore.storage import bundles
 from tests.properties import as_file, bounded
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")

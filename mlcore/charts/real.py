@@ -9,7 +9,9 @@ import csv
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mlcore import datasets, files, images
+from mlcore.storage import files
+from mlcore.training import datasets
+from mlcore.vision import images
 
 LABELS = "labels.csv"
 

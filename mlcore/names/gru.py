@@ -9,7 +9,7 @@ from mlcore.names.bigram import Bigram
 from mlcore.names.sampler import Sampler
 from mlcore.names.store import Model
 from mlcore.names.vocabulary import Vocabulary
-from mlcore.progress import ignore
+from mlcore.training.progress import ignore
 
 
 def split(names, val_fraction, seed):
@@ -79,7 +79,7 @@ def train(
 
     With refit, early stopping only chooses the number of epochs: a new network is then
     trained for that many on every name, validation names included. The metrics' val_nll is
-    the first network's, on names it never saw. progress gets mlcore.progress's events: a
+    the first network's, on names it never saw. progress gets mlcore.training.progress's events: a
     "phase" for each network and an "epoch" after each of its epochs (logs "loss" and
     "val_loss", both in nats per character).
     """

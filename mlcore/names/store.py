@@ -8,9 +8,9 @@ from functools import partial
 
 import numpy as np
 
-from mlcore import bundles, model_dirs
-from mlcore.model_dirs import ModelLoadError
 from mlcore.names.vocabulary import Vocabulary
+from mlcore.storage import bundles, model_dirs
+from mlcore.storage.model_dirs import ModelLoadError
 
 FORMAT = 1
 WEIGHTS = "weights.npz"
@@ -34,7 +34,7 @@ def save(model, path):
 
 
 def write(model, folder):
-    """Write the model's files into an empty folder (see mlcore.model_dirs)."""
+    """Write the model's files into an empty folder (see mlcore.storage.model_dirs)."""
     np.savez(os.path.join(folder, WEIGHTS), **model.weights)
     meta = {
         "format": FORMAT,

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
-from mlcore.images import SIGNATURES, describe_non_image
 from mlcore.scraping.http import describe
 from mlcore.scraping.hygiene import MIN_SIZE, Fingerprint, Rejected, inspect
+from mlcore.vision.images import SIGNATURES, describe_non_image
 
 TIMEOUT = 15  # seconds to connect, and between bytes
 BODY_SECONDS = 120  # the whole download

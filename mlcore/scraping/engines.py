@@ -8,7 +8,7 @@ import json
 from pathlib import PurePosixPath
 from urllib.parse import quote_plus, urljoin, urlsplit
 
-from mlcore.datasets import EXTENSIONS
+from mlcore.training.datasets import EXTENSIONS
 
 READ_ATTRIBUTE = """
 return Array.from(document.querySelectorAll(arguments[0]), e => e.getAttribute(arguments[1]));

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mlcore import datasets, images
+from mlcore.training import datasets
+from mlcore.vision import images
 
 MIN_SIZE = 100  # pixels on the shorter side
 NEAR = 6  # differing bits of 64 that still make a near copy

@@ -10,8 +10,8 @@ import unicodedata
 
 from bs4 import BeautifulSoup
 
-from mlcore.files import write_whole
 from mlcore.names.namelist import problem
+from mlcore.storage.files import write_whole
 
 SPECIES_URL = (
     "https://bulbapedia.bulbagarden.net/wiki/List_of_Pok%C3%A9mon_by_National_Pok%C3%A9dex_number"

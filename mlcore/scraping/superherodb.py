@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
-from mlcore.files import write_whole
+from mlcore.storage.files import write_whole
 
 BASE_URL = "https://www.superherodb.com"
 LIST_PATH = "/characters/?page_nr={page}"

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from classifier import datasets, examples, selectors
 from classifier.models import ImageClassifier
 from heroproject import uploads
-from mlcore import archives, images
+from mlcore.storage import archives
+from mlcore.vision import images
 
 from .. import collecting
 from ..forms import ClassForm, ClassifierForm, CollectForm, ImagesForm, ZipForm

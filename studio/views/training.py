@@ -7,7 +7,7 @@ from classifier import datasets, serving
 from classifier.models import ImageClassifier
 from heroproject import versions
 from heroproject.uploads import too_large, too_large_message
-from mlcore.images import ImageError
+from mlcore.vision.images import ImageError
 
 from .. import jobs
 from ..forms import TrainingForm

@@ -15,7 +15,7 @@ from PIL import Image
 
 from classifier import datasets
 from classifier.models import ImageClassifier, ModelVersion, Prediction
-from mlcore import archives
+from mlcore.storage import archives
 from tests.classifier.uploading import bomb_png
 from tests.mlcore.test_archives import lie_about_sizes, make_zip
 from tests.pictures import encode, picture

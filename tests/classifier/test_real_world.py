@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from classifier import real_world
 from classifier.models import NONE_OF_THESE, Prediction
-from mlcore.evaluation import wilson_interval
+from mlcore.training.evaluation import wilson_interval
 from tests.classifier.uploading import post
 from tests.factories import make_version
 from tests.pictures import encode, picture

@@ -12,11 +12,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from mlcore import files as written_files
 from mlcore.scraping import engines, manifest
 from mlcore.scraping.downloads import Throttle, fetch, run_until
 from mlcore.scraping.http import make_session
 from mlcore.scraping.hygiene import Rejected
+from mlcore.storage import files as written_files
 from tests.pictures import encode, picture
 
 needs_chromium = pytest.mark.skipif(

@@ -10,8 +10,8 @@ from django.conf import settings
 
 from classifier import shipped_charts
 from classifier.models import ImageClassifier
-from mlcore import images
 from mlcore.charts import CHART_CLASSES, shipped
+from mlcore.vision import images
 
 TAPS = 40 + 80 + 112 + 192 + 320 + 1152 + 1280  # EfficientNet-Lite1's pooled taps
 

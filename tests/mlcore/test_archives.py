@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from mlcore.archives import ArchiveError, ClassFolders, Limits
+from mlcore.storage.archives import ArchiveError, ClassFolders, Limits
 
 SMALL = Limits(files=10, total_bytes=10_000, member_bytes=4_000, ratio=20, ratio_floor=1_000)
 

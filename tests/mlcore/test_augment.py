@@ -1,6 +1,6 @@
 import numpy as np
 
-from mlcore.augment import augmentation
+from mlcore.vision.augment import augmentation
 
 
 def batch():

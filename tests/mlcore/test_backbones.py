@@ -4,8 +4,9 @@ import time
 import numpy as np
 import pytest
 
-from mlcore import backbones, recipe
-from mlcore.backbones import BackboneError
+from mlcore.models import backbones
+from mlcore.models.backbones import BackboneError
+from mlcore.training import recipe
 
 CHANNELS = {
     "efficientnet_lite0": 1280,

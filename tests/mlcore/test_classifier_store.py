@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from mlcore import classifier_store, datasets, plots, training
+from mlcore.training import classifier_store, datasets, plots, trainer
 from tests.pictures import draw_noise
 
 SIZE = 32
@@ -26,7 +26,7 @@ FILES = {
 def result(tmp_path_factory):
     """A quick classifier of dark against light noise images, with the small CNN."""
     dataset = datasets.scan(draw_noise(tmp_path_factory.mktemp("noise"), size=32))
-    return training.train(dataset, "scratch", input_size=SIZE, epochs=2, augment=False, fit="crop")
+    return trainer.train(dataset, "scratch", input_size=SIZE, epochs=2, augment=False, fit="crop")
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-from mlcore import comparison
-from mlcore.model_files import MANIFEST
+from mlcore.storage.model_files import MANIFEST
+from mlcore.training import comparison
 
 
 def test_figures_count_each_true_class_against_each_prediction():

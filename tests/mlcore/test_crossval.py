@@ -2,7 +2,7 @@ from collections import Counter
 
 import pytest
 
-from mlcore import crossval, datasets
+from mlcore.training import crossval, datasets
 from tests.pictures import draw_noise, draw_shapes
 
 

@@ -3,8 +3,8 @@ import json
 import pytest
 from PIL import Image
 
-from mlcore import datasets
-from mlcore.datasets import DatasetError
+from mlcore.training import datasets
+from mlcore.training.datasets import DatasetError
 
 counter = iter(range(1_000_000))
 

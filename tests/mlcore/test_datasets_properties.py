@@ -1,5 +1,5 @@
-"""Property: `mlcore.datasets.scan`, what `train_classifier --data` reads, labels every image by
-the class folder it is in and puts it in the split of its split folder, in every layout it
+"""Property: `mlcore.training.datasets.scan`, what `train_classifier --data` reads, labels every
+image by the class folder it is in and puts it in the split of its split folder, in every layout it
 claims to read (class folders, or train/val/test folders in any case, valid/ and validation/ for
 val, images in sub-folders of a class, PNG or JPEG under any extension case); a mutated folder
 (images truncated, renamed to another extension, copied within or across classes, stray files
@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlcore import datasets
+from mlcore.training import datasets
 from tests.pictures import encode, picture
 from tests.properties import bounded
 

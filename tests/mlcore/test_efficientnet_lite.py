@@ -3,7 +3,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from mlcore.efficientnet_lite import (
+from mlcore.models.efficientnet_lite import (
     BLOCKS,
     FEATURE_LAYER,
     VARIANTS,

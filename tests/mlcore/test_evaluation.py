@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from mlcore.evaluation import evaluate, expected_calibration_error
+from mlcore.training.evaluation import evaluate, expected_calibration_error
 
 NAMES = ["a", "b", "c", "d"]
 LABELS = [0, 0, 1, 2, 2, 3]

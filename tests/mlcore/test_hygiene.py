@@ -4,7 +4,6 @@ import os
 import pytest
 from PIL import Image, ImageEnhance
 
-from mlcore import images
 from mlcore.scraping.hygiene import (
     Index,
     Rejected,
@@ -13,6 +12,7 @@ from mlcore.scraping.hygiene import (
     inspect,
     summarise,
 )
+from mlcore.vision import images
 from tests.pictures import encode, picture
 
 

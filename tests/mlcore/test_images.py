@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mlcore import images
-from mlcore.images import ImageError
+from mlcore.vision import images
+from mlcore.vision.images import ImageError
 
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
 

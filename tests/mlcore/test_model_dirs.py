@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from mlcore import model_dirs
+from mlcore.storage import model_dirs
 
 
 def write_two(folder):

@@ -3,10 +3,10 @@ import json
 import numpy as np
 import pytest
 
-from mlcore.model_dirs import ModelLoadError
 from mlcore.names import store
 from mlcore.names.store import Model
 from mlcore.names.vocabulary import Vocabulary
+from mlcore.storage.model_dirs import ModelLoadError
 
 NAMES = ["Nidoran♀", "Flabébé", "Type: Null"]
 

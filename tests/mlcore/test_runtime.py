@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlcore import cam, classifier_store, datasets, export, runtime, training
-from mlcore.model_dirs import ModelLoadError
-from mlcore.model_files import FLOAT32, INT8
+from mlcore.models import export, runtime
+from mlcore.storage.model_dirs import ModelLoadError
+from mlcore.storage.model_files import FLOAT32, INT8
+from mlcore.training import classifier_store, datasets, trainer
+from mlcore.vision import cam
 from tests.model_damage import change_one_weight, fill_weights_with_nan, truncate
 from tests.pictures import draw_noise
 
@@ -29,7 +31,7 @@ def noise(tmp_path_factory):
 def trained(request, noise, tmp_path_factory):
     """(training result, saved directory) of a quick classifier of each kind."""
     backbone = request.param
-    result = training.train(
+    result = trainer.train(
         noise,
         backbone,
         input_size=MODELS[backbone],
@@ -271,13 +273,13 @@ def test_a_model_saved_before_the_export_says_to_train_again(trained, tmp_path):
 NO_TENSORFLOW = """
 import sys
 import numpy as np
-import mlcore.cam, mlcore.images, mlcore.loaded, mlcore.runtime
+import mlcore.vision.cam, mlcore.vision.images, mlcore.models.loaded, mlcore.models.runtime
 
-predictor = mlcore.runtime.load(sys.argv[1])
+predictor = mlcore.models.runtime.load(sys.argv[1])
 size = predictor.input_size
 probabilities, feature_maps = predictor.predict(np.zeros((2, size, size, 3), np.float32))
 assert probabilities.shape == (2, len(predictor.labels)), probabilities.shape
-mlcore.cam.activation_map(feature_maps[0], predictor.head_kernel, 0)
+mlcore.vision.cam.activation_map(feature_maps[0], predictor.head_kernel, 0)
 loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("tensorflow", "keras"))
 assert not loaded, loaded
 """

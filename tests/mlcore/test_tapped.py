@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from mlcore import tapped
 from mlcore.charts import shipped
+from mlcore.models import tapped
 
 
 def test_the_fitted_temperature_is_the_one_that_made_the_labels():

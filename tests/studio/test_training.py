@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from classifier.models import ModelVersion, Prediction
-from mlcore import model_dirs
+from mlcore.storage import model_dirs
 from studio import jobs
 from studio.models import TrainingJob
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from classifier.models import ImageClassifier
 from classifier.serving import ClassifierUnavailable, classify
-from mlcore.images import ImageError
+from mlcore.vision.images import ImageError
 
 SHOWN = 5
 

@@ -7,8 +7,8 @@ from classifier import real_world
 from classifier.evaluation_service import EvaluationError, evaluate_folder
 from classifier.models import ImageClassifier
 from classifier.reporting import write_metrics, write_real_world
-from mlcore.model_dirs import ModelLoadError
-from mlcore.progress import ProgressBars
+from mlcore.storage.model_dirs import ModelLoadError
+from mlcore.training.progress import ProgressBars
 
 
 class Command(BaseCommand):

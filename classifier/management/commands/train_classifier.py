@@ -6,19 +6,20 @@ from django.core.management.base import BaseCommand, CommandError
 from classifier import datasets as dataset_folders
 from classifier.reporting import write_cross_validation, write_metrics
 from classifier.training_service import train_version
-from mlcore import backbones, crossval, datasets, training
 from mlcore.charts import real
-from mlcore.progress import ProgressBars
+from mlcore.models import backbones
+from mlcore.training import crossval, datasets, trainer
+from mlcore.training.progress import ProgressBars
 
 
 def fine_tune(value):
-    if value == training.AUTO:
+    if value == trainer.AUTO:
         return value
     try:
         return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a number of layers or {training.AUTO}, not {value!r}"
+            f"expected a number of layers or {trainer.AUTO}, not {value!r}"
         ) from None
 
 
@@ -53,10 +54,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fine-tune",
             type=fine_tune,
-            default=training.DEFAULT_FINE_TUNE,
+            default=trainer.DEFAULT_FINE_TUNE,
             metavar="N|auto",
             help="after the head, train the top N layers of the backbone too (default "
-            f"{training.DEFAULT_FINE_TUNE}; 0: the head only); auto: the top 7, kept only if the "
+            f"{trainer.DEFAULT_FINE_TUNE}; 0: the head only); auto: the top 7, kept only if the "
             "validation loss falls",
         )
         parser.add_argument("--input-size", type=int, help="pixels (default: the backbone's)")
@@ -131,7 +132,7 @@ class Command(BaseCommand):
         except (
             datasets.DatasetError,
             backbones.BackboneError,
-            training.TrainingError,
+            trainer.TrainingError,
             crossval.CrossValidationError,
             real.RealChartsError,
         ) as error:

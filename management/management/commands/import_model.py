@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from classifier import bundles as classifier_bundles
-from mlcore import bundles
-from mlcore.model_dirs import ModelLoadError
+from mlcore.storage import bundles
+from mlcore.storage.model_dirs import ModelLoadError
 from namegen import bundles as names_bundles
 
 IMPORTERS = {classifier_bundles.KIND: classifier_bundles, names_bundles.KIND: names_bundles}

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from mlcore.progress import ProgressBars
+from mlcore.training.progress import ProgressBars
 from namegen.namelist import BUNDLED_NAMES, NameListError, read_names
 from namegen.training_service import train_version
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import keras
 from keras import layers
 
-from mlcore import recipe
-from mlcore.efficientnet_lite import VARIANTS, build_efficientnet_lite
+from mlcore.models.efficientnet_lite import VARIANTS, build_efficientnet_lite
+from mlcore.training import recipe
 
 DEFAULT = recipe.DEFAULT_BACKBONE
 KERAS_WEIGHTS = "https://storage.googleapis.com/"

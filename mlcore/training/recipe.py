@@ -1,7 +1,7 @@
 """The choices of a training recipe and their defaults, without TensorFlow.
 
 What a web form offers (the studio's training form runs in web workers, which never import
-TensorFlow); mlcore.backbones and mlcore.training take their defaults from here.
+TensorFlow); mlcore.models.backbones and mlcore.training.trainer take their defaults from here.
 """
 
 BACKBONE_NAMES = (

@@ -1,7 +1,7 @@
 """Two saved classifiers side by side on the same labelled images.
 
 Each version's test split (listed in its manifest.json) is run through both served models
-(mlcore.runtime): the figures of each, their confusion matrices over the labels of both, and
+(mlcore.models.runtime): the figures of each, their confusion matrices over the labels of both, and
 the images whose prediction changed. Results are plain JSON data.
 """
 
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore import images, runtime
-from mlcore.model_files import MANIFEST
+from mlcore.models import runtime
+from mlcore.storage.model_files import MANIFEST
+from mlcore.vision import images
 
 BATCH = 32
 CHANGED_KEPT = 60  # images whose prediction changed, listed per split

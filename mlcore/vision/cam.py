@@ -25,7 +25,8 @@ def activation_map(feature_map: np.ndarray, kernel: np.ndarray, class_index: int
 
 
 def image_box(width: int, height: int, size: int, fit: str) -> tuple[float, float, float, float]:
-    """Where an image of width x height lies in the size x size model input (as mlcore.images)."""
+    """Where an image of width x height lies in the size x size model input (as
+    mlcore.vision.images)."""
     if fit == "stretch":
         return 0.0, 0.0, float(size), float(size)
     if fit == "letterbox":

@@ -3,7 +3,8 @@
 Every trainer and scanner in mlcore takes `progress`, a callable given events as positional
 arguments:
 
-- ("scan", done, total): images of a folder checked (mlcore.datasets.scan, reported by callers)
+- ("scan", done, total): images of a folder checked (mlcore.training.datasets.scan, reported
+  by callers)
 - ("images", done, total): images decoded
 - ("features", done, total): backbone features cached
 - ("classify", done, total): images classified (evaluating a served model)

@@ -16,8 +16,10 @@ import keras
 import numpy as np
 from keras import layers
 
-from mlcore import backbones, files, images
-from mlcore.efficientnet_lite import FEATURE_LAYER, stages
+from mlcore.models import backbones
+from mlcore.models.efficientnet_lite import FEATURE_LAYER, stages
+from mlcore.storage import files
+from mlcore.vision import images
 
 LAST = "last"  # the last feature map alone: the shipped recipe before taps
 TAPS = "taps"  # the last map and six earlier points

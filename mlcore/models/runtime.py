@@ -1,8 +1,9 @@
 """Run a saved classifier from its TFLite export with LiteRT, without TensorFlow: model.tflite,
-the export served (float32 or int8, as mlcore.export chose), or by name the other one.
+the export served (float32 or int8, as mlcore.models.export chose), or by name the other one.
 
 numpy, json and ai_edge_litert only: the web workers import this module, and nothing it imports
-may load TensorFlow or Keras (so neither mlcore.classifier_store nor mlcore.training).
+may load TensorFlow or Keras (so neither mlcore.training.classifier_store nor
+mlcore.training.trainer).
 """
 
 import hashlib
@@ -16,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from mlcore.model_dirs import ModelLoadError
-from mlcore.model_files import (
+from mlcore.storage.model_dirs import ModelLoadError
+from mlcore.storage.model_files import (
     EXPORT,
     HEAD,
     LABELS,
@@ -123,7 +124,7 @@ def export_file(directory: Path, format_: str | None) -> str:
 def load(directory: str | os.PathLike, format_: str | None = None) -> Predictor:
     """Load and warm up a saved classifier, or raise ModelLoadError saying what is wrong.
 
-    format_: the export to run, float32 or int8 (mlcore.model_files), if not the one served.
+    format_: the export to run, float32 or int8 (mlcore.storage.model_files), if not the one served.
     """
     directory = Path(directory)
     if not directory.is_dir():

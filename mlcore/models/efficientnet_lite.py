@@ -12,7 +12,7 @@ import math
 import keras
 from keras import layers
 
-from mlcore.torch_checkpoint import read_state_dict
+from mlcore.models.torch_checkpoint import read_state_dict
 
 # (repeats, kernel, stride, expand ratio, output channels) per stage
 BLOCKS = [

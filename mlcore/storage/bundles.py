@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcore import archives
+from mlcore.storage import archives
 
 FORMAT = 1
 MANIFEST = "bundle.json"

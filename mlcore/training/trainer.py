@@ -16,9 +16,11 @@ import keras
 import numpy as np
 from keras import layers
 
-from mlcore import backbones, evaluation, images, recipe
-from mlcore.augment import augmentation
-from mlcore.datasets import SPLITS, Dataset, Sample
+from mlcore.models import backbones
+from mlcore.training import evaluation, recipe
+from mlcore.training.datasets import SPLITS, Dataset, Sample
+from mlcore.vision import images
+from mlcore.vision.augment import augmentation
 
 HEAD_LEARNING_RATE = 3e-3
 FINE_TUNE_LEARNING_RATE = 1e-4

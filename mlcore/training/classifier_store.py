@@ -1,14 +1,14 @@
 """Trained classifiers on disk: one directory per model version, written atomically.
 
 A directory holds model.keras (raw 0..255 RGB -> probabilities and the last feature map),
-model.tflite (the same for serving without TensorFlow, float32 or int8, see mlcore.export and
-mlcore.runtime) and the other export beside it, export.json (how closely and how fast the
+model.tflite (the same for serving without TensorFlow, float32 or int8, see mlcore.models.export and
+mlcore.models.runtime) and the other export beside it, export.json (how closely and how fast the
 exports match model.keras and each other, and which one is served), head.npz (the softmax layer's
 kernel and bias, for class activation maps), labels.json, preprocessing.json, metrics.json,
 history.json, curves.png, confusion.png and manifest.json (the sha256 of each file serving
 reads, every image of every split with its sha256 and label, the dataset report and the
 settings). The file names are in
-mlcore.model_files.
+mlcore.storage.model_files.
 """
 
 import json
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore import bundles, export, images, model_dirs, plots, runtime
-from mlcore.datasets import Dataset
-from mlcore.model_files import (
+from mlcore.models import export, runtime
+from mlcore.storage import bundles, model_dirs
+from mlcore.storage.model_files import (
     CONFUSION,
     CURVES,
     HEAD,
@@ -33,7 +33,10 @@ from mlcore.model_files import (
     SERVED,
     UNSERVED_TFLITE,
 )
-from mlcore.training import TrainingResult
+from mlcore.training import plots
+from mlcore.training.datasets import Dataset
+from mlcore.training.trainer import TrainingResult
+from mlcore.vision import images
 
 CALIBRATION_IMAGES = 300  # training images the int8 export's activation ranges come from
 
@@ -46,7 +49,7 @@ def save(
 
 
 def write(result: TrainingResult, folder: Path, checks: dict[str, Dataset] | None = None) -> None:
-    """Write every file of the classifier into an empty folder (see mlcore.model_dirs).
+    """Write every file of the classifier into an empty folder (see mlcore.storage.model_dirs).
 
     checks: labelled datasets the int8 export must be as accurate on as the float one, besides
     the test split (for the chart classifier, charts of engines it never saw); each one's

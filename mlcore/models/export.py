@@ -21,8 +21,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mlcore import runtime
-from mlcore.model_files import EXPORT, FLOAT32, INT8, TFLITE_MODEL, UNSERVED_TFLITE
+from mlcore.models import runtime
+from mlcore.storage.model_files import EXPORT, FLOAT32, INT8, TFLITE_MODEL, UNSERVED_TFLITE
 
 TOLERANCE = 1e-4  # the largest difference allowed between a Keras and a TFLite probability
 KERAS_CHECKED = 200  # test images the float export is compared with Keras on

@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import keras
 
-from mlcore import training
-from mlcore.datasets import SPLITS, Dataset, Sample, count_labels, stratify
+from mlcore.training import trainer
+from mlcore.training.datasets import SPLITS, Dataset, Sample, count_labels, stratify
 
 FIGURES = ("accuracy", "top3_accuracy", "macro_f1")
 
@@ -110,7 +110,7 @@ def cross_validate(
     progress: Callable[..., None] | None = None,
     **options,
 ) -> dict:
-    """Train with options (mlcore.training.train's) on each fold; the summary of the test
+    """Train with options (mlcore.training.trainer.train's) on each fold; the summary of the test
     figures, with the seconds each fold took to train. The folds follow options' seed."""
     report = progress or (lambda *event: None)
     runs, seconds = [], []
@@ -118,7 +118,7 @@ def cross_validate(
     for index, fold in enumerate(folds, 1):
         report("fold", index, k)
         started = time.perf_counter()
-        result = training.train(fold, progress=progress, **options)
+        result = trainer.train(fold, progress=progress, **options)
         seconds.append(time.perf_counter() - started)
         runs.append(result.metrics)
         del result
