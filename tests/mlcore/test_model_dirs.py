@@ -48,7 +48,7 @@ def test_a_process_killed_while_writing_leaves_no_directory_under_the_name(tmp_p
             "-c",
             "import sys, time\n"
             "from pathlib import Path\n"
-            "from mlcore import model_dirs\n"
+            "from mlcore.storage import model_dirs\n"
             "def slow(folder):\n"
             "    (folder / 'a.txt').write_text('a')\n"
             "    print('writing', flush=True)\n"
