@@ -12,32 +12,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def prediction_indexes():
-    """The composite indexes of Prediction.Meta, which give each of the admin's lists its order."""
-    ordered = [
-        ("all", []),
-        ("classifier", ["classifier"]),
-        ("version", ["version"]),
-        ("label", ["label"]),
-        ("unsure", ["unsure"]),
-        ("feedback", ["feedback"]),
-        ("reviewed", ["reviewed"]),
-        ("lost", ["image_lost"]),
-    ]
-    indexes = [
-        models.Index(fields=[*prefix, "created", "id"], name=f"prediction_{name}_created")
-        for name, prefix in ordered
-    ]
-    indexes.append(
-        models.Index(fields=["classifier", "reviewed", "margin"], name="prediction_review")
-    )
-    indexes += [
-        models.Index(fields=[field], name=f"prediction_{field}")
-        for field in ["feedback_label", "true_label"]
-    ]
-    return indexes
-
-
 class Migration(migrations.Migration):
     initial = True
 
@@ -125,7 +99,22 @@ class Migration(migrations.Migration):
                 ("reviewed_at", models.DateTimeField(blank=True, editable=False, null=True)),
                 ("reviewed_by", models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
-            options={"ordering": ["-created"], "indexes": prediction_indexes()},
+            options={
+                "ordering": ["-created"],
+                "indexes": [
+                    models.Index(fields=["created", "id"], name="prediction_all_created"),
+                    models.Index(fields=["classifier", "created", "id"], name="prediction_classifier_created"),
+                    models.Index(fields=["version", "created", "id"], name="prediction_version_created"),
+                    models.Index(fields=["label", "created", "id"], name="prediction_label_created"),
+                    models.Index(fields=["unsure", "created", "id"], name="prediction_unsure_created"),
+                    models.Index(fields=["feedback", "created", "id"], name="prediction_feedback_created"),
+                    models.Index(fields=["reviewed", "created", "id"], name="prediction_reviewed_created"),
+                    models.Index(fields=["image_lost", "created", "id"], name="prediction_lost_created"),
+                    models.Index(fields=["classifier", "reviewed", "margin"], name="prediction_review"),
+                    models.Index(fields=["feedback_label"], name="prediction_feedback_label"),
+                    models.Index(fields=["true_label"], name="prediction_true_label"),
+                ],
+            },
         ),
         migrations.CreateModel(
             name="ExampleImage",
