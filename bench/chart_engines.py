@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.runs import add_run_options, earlier_runs
 from mlcore.charts import TRAINING_RECIPE
 from mlcore.charts.dataset import draw_each_engine, engine_of
 from mlcore.training import datasets
@@ -154,19 +155,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-class", type=int, default=20, help="charts per class and engine")
     parser.add_argument("--data", type=Path, default=Path("data/bench/chart_engines"))
-    parser.add_argument(
-        "--recipe", action="append", choices=list(RECIPES), help="default: bootstrap"
-    )
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument(
-        "--show", type=Path, nargs="+", metavar="JSON", help="tables of earlier runs"
-    )
+    add_run_options(parser, RECIPES, "default: bootstrap", "tables of earlier runs")
     options = parser.parse_args()
     if options.show:
-        results = {}
-        for path in options.show:
-            results.update(json.loads(path.read_text(encoding="utf-8")))
-        print_tables(results)
+        print_tables(earlier_runs(options.show))
         return
     draw_each_engine(options.data, options.per_class)
     dataset = first_charts(datasets.scan(options.data), options.per_class)

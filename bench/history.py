@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 import requests
 
 from bench.classify import ROOT, drive, free_port, scratch_data, site_env, start, stop, test_images
+from tests.live_site import fresh_database
 
 PAGES = [
     ("home", "/"),
@@ -106,24 +107,6 @@ def throwaway_postgres():
             stdout=subprocess.DEVNULL,
         )
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def run_database(server):
-    """A fresh database on the server of the URL server, dropped afterwards."""
-    import psycopg
-    from psycopg import sql
-
-    name = f"heroproject_history_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlsplit(server)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 def setup_django(env, source_db):
@@ -625,10 +608,10 @@ def database(options):
         return
     server = os.environ.get("DATABASE_URL", "")
     if server:
-        with run_database(server) as url:
+        with fresh_database(server, "heroproject_history_") as url:
             yield url
         return
-    with throwaway_postgres() as server, run_database(server) as url:
+    with throwaway_postgres() as server, fresh_database(server, "heroproject_history_") as url:
         yield url
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from bench.runs import add_run_options, earlier_runs
 from mlcore.models import backbones, export, runtime
 from mlcore.training import crossval, datasets, trainer
 
@@ -86,19 +87,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument(
-        "--recipe", action="append", choices=list(RECIPES), help="default: every recipe"
-    )
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument(
-        "--show", type=Path, nargs="+", metavar="JSON", help="print the table of earlier runs"
-    )
+    add_run_options(parser, RECIPES, "default: every recipe", "print the table of earlier runs")
     options = parser.parse_args()
     if options.show:
-        rows = {}
-        for path in options.show:
-            rows.update(json.loads(path.read_text(encoding="utf-8")))
-        print_table(rows)
+        print_table(earlier_runs(options.show))
         return
     if options.folder is None:
         parser.error("name the FOLDER of images (or --show earlier results)")

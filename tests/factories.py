@@ -1,8 +1,20 @@
-"""Rows the tests need: model versions recorded from models trained in the session."""
+"""Rows the tests need: model versions recorded from models trained in the session; and the
+studio's training form filled in for a quick training."""
 
 from classifier.models import ModelVersion
 from heroproject.versions import make_active
 from namegen.models import NameModelVersion
+
+# The studio's training form (studio.forms.TrainingForm) for a small quick training, but for its
+# epochs and augmented copies, which each test chooses.
+TRAINING_FORM = {
+    "backbone": "efficientnet_lite0",
+    "fine_tune": 0,
+    "fit": "letterbox",
+    "input_size": 96,
+    "test_fraction": 0.2,
+    "seed": 0,
+}
 
 
 def make_version(classifier, result, number=1, directory="classifiers/shapes/test", active=True):

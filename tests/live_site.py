@@ -11,8 +11,11 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOSED_PORT_URL = "http://127.0.0.1:9"
@@ -36,6 +39,25 @@ make_active(NameModelVersion.objects.create(
     bigram_val_nll=2.7, training_seconds=1,
 ))
 """
+
+
+@contextmanager
+def fresh_database(server, prefix="heroproject_test_"):
+    """A new database on the PostgreSQL server of the URL server; yields its URL, and drops it
+    afterwards (the URL's user must be allowed to create databases)."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"{prefix}{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlsplit(server)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 def free_port():

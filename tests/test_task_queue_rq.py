@@ -15,19 +15,11 @@ from urllib.parse import urljoin
 
 import requests
 
+from tests.factories import TRAINING_FORM
 from tests.live_site import ROOT
 from tests.test_redis_rate_limit import redis_url  # noqa: F401 - a fixture, used by name
 
-TINY = {
-    "backbone": "efficientnet_lite0",
-    "epochs": 2,
-    "fine_tune": 0,
-    "augment_copies": 0,
-    "fit": "letterbox",
-    "input_size": 96,
-    "test_fraction": 0.2,
-    "seed": 0,
-}
+TINY = {**TRAINING_FORM, "epochs": 2, "augment_copies": 0}
 # The worker's command: django_tasks_rq's README asks for its job class (RQ's own cannot call a
 # django_tasks Task).
 RQ_WORKER = ["rqworker", "default"]

@@ -16,6 +16,7 @@ import pytest
 import requests
 from django.core.management import call_command
 
+from tests.factories import TRAINING_FORM
 from tests.live_site import ROOT, LiveSite
 
 pytestmark = pytest.mark.django_db
@@ -83,17 +84,7 @@ def test_the_serving_set_serves_the_site_without_tensorflow(
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', train.text)[1]
         queued = staff.post(
             site.url + "/studio/shapes/train/",
-            data={
-                "backbone": "efficientnet_lite0",
-                "epochs": 2,
-                "fine_tune": 0,
-                "augment_copies": 1,
-                "fit": "letterbox",
-                "input_size": 96,
-                "test_fraction": 0.2,
-                "seed": 0,
-                "csrfmiddlewaretoken": token,
-            },
+            data={**TRAINING_FORM, "epochs": 2, "augment_copies": 1, "csrfmiddlewaretoken": token},
             headers={"Referer": site.url + "/studio/shapes/train/"},
             timeout=30,
         )

@@ -384,9 +384,7 @@ def scatter_plot(rng, look):
             legend_label=name,
         )
     if rng.random() < 0.25:
-        slope, intercept = np.polyfit(x, y, 1)
-        ends = np.array([x.min(), x.max()])
-        p.line(ends, slope * ends + intercept, line_dash="dashed", color=look.ink)
+        p.line(*data.fitted_line(x, y), line_dash="dashed", color=look.ink)
     return p
 
 

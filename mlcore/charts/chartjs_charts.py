@@ -218,7 +218,7 @@ def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column differ only in indexAxis."""
     values = data.bar_amounts(rng)
     n_series, n_groups = values.shape
-    names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
+    names = text.legend_names(rng, n_series)
     radius = pick(rng, [0, 0, 0, 4, 6, 10])
     border = pick(rng, [0, 1, 2]) if look.alpha < 1 else 0
     each = n_series == 1 and rng.random() < 0.3
@@ -315,7 +315,7 @@ def scatter_plot(rng, look):
     x, y, group = data.points(rng, n, n_groups)
     radius = rng.uniform(2, 5) * (0.6 if n > 250 else 1.0)
     style = pick(rng, ["circle", "circle", "circle", *POINT_STYLES])
-    names = text.series_names(rng, n_groups) if n_groups > 1 else [pick(rng, text.MEASURES)]
+    names = text.legend_names(rng, n_groups)
     datasets = []
     for g, name in enumerate(names):
         mine = group == g
@@ -346,7 +346,7 @@ def line(rng, look):
     width = pick(rng, [1, 2, 3, 3])
     dashed = rng.random() < 0.15
     style = pick(rng, ["circle", "circle", *POINT_STYLES])
-    names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
+    names = text.legend_names(rng, n_series)
     datasets = []
     for i, (y, name) in enumerate(zip(ys, names, strict=True)):
         dataset = {

@@ -127,6 +127,13 @@ def points(rng: np.random.Generator, n: int, n_groups: int) -> tuple[np.ndarray,
     return x * magnitude(rng) / 10, y * magnitude(rng) / 10, group
 
 
+def fitted_line(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The least-squares line through the points (x, y), from the least x to the greatest."""
+    slope, intercept = np.polyfit(x, y, 1)
+    ends = np.array([x.min(), x.max()])
+    return ends, slope * ends + intercept
+
+
 def shares(rng: np.random.Generator, n: int) -> np.ndarray:
     """n positive parts of a whole, sometimes sorted largest first."""
     parts = rng.dirichlet(np.ones(n) * rng.uniform(0.5, 4)) + 0.01

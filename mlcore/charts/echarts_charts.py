@@ -164,7 +164,7 @@ def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column swap their axes."""
     values = data.bar_amounts(rng)
     n_series, n_groups = values.shape
-    names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
+    names = text.legend_names(rng, n_series)
     radius = pick(rng, [0, 0, 0, 4, 8])
     corners = [0, radius, radius, 0] if horizontal else [radius, radius, 0, 0]
     series = []
@@ -316,7 +316,7 @@ def scatter_plot(rng, look):
     x, y, group = data.points(rng, n, n_groups)
     size = rng.uniform(4, 12) * (0.6 if n > 250 else 1.0)
     symbol = pick(rng, ["circle", "circle", "circle", *SYMBOLS[1:5]])
-    names = text.series_names(rng, n_groups) if n_groups > 1 else [pick(rng, text.MEASURES)]
+    names = text.legend_names(rng, n_groups)
     series = []
     for g, name in enumerate(names):
         mine = group == g
@@ -341,7 +341,7 @@ def line(rng, look):
     symbol = pick(rng, ["emptyCircle", "emptyCircle", "circle", "none", "triangle", "rect"])
     width = pick(rng, [1, 2, 2, 3])
     marks = rng.random() < 0.2
-    names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
+    names = text.legend_names(rng, n_series)
     series = []
     for y, name in zip(ys, names, strict=True):
         one = {

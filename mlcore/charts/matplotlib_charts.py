@@ -224,9 +224,7 @@ def scatter_plot(ax, rng, look):
             edgecolors=edge if markers[g] not in ("x", "+") else None,
         )
     if rng.random() < 0.25:
-        slope, intercept = np.polyfit(x, y, 1)
-        ends = np.array([x.min(), x.max()])
-        ax.plot(ends, slope * ends + intercept, linestyle="--", color=mpl.rcParams["text.color"])
+        ax.plot(*data.fitted_line(x, y), linestyle="--", color=mpl.rcParams["text.color"])
 
 
 def line(ax, rng, look):

@@ -273,11 +273,8 @@ def scatter_plot(rng, look):
             marker={"color": colour, "size": size, "symbol": symbols[g], "opacity": opacity},
         )
     if rng.random() < 0.25:
-        slope, intercept = np.polyfit(x, y, 1)
-        ends = np.array([x.min(), x.max()])
-        figure.add_scatter(
-            x=ends, y=slope * ends + intercept, mode="lines", name="Fit", line_dash="dash"
-        )
+        ends, fitted = data.fitted_line(x, y)
+        figure.add_scatter(x=ends, y=fitted, mode="lines", name="Fit", line_dash="dash")
     return figure
 
 

@@ -134,6 +134,11 @@ def series_names(rng: np.random.Generator, n: int) -> list[str]:
     return pick(rng, usable)[:n]
 
 
+def legend_names(rng: np.random.Generator, n: int) -> list[str]:
+    """Names for n series: series names, or for one series alone the measure it shows."""
+    return series_names(rng, n) if n > 1 else [pick(rng, MEASURES)]
+
+
 def source(rng: np.random.Generator) -> str:
     return pick(rng, SOURCES)
 

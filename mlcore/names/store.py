@@ -71,16 +71,21 @@ def load(path):
     return model
 
 
-def check_shapes(model):
-    size = len(model.vocabulary)
-    units = model.weights["gru_recurrent_kernel"].shape[0]
-    expected = {
+def weight_shapes(size, units):
+    """The shape of each weight of a model of size tokens and units GRU units."""
+    return {
         "gru_kernel": (size, 3 * units),
         "gru_recurrent_kernel": (units, 3 * units),
         "gru_bias": (2, 3 * units),
         "dense_kernel": (units, size),
         "dense_bias": (size,),
     }
+
+
+def check_shapes(model):
+    size = len(model.vocabulary)
+    units = model.weights["gru_recurrent_kernel"].shape[0]
+    expected = weight_shapes(size, units)
     shapes = {key: model.weights[key].shape for key in expected}
     if shapes != expected:
         raise ValueError(f"weight shapes {shapes} do not fit {size} tokens and {units} units")

@@ -5,12 +5,13 @@ for the run and dropped after it (the URL's user must be allowed to create datab
 """
 
 import os
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+
+from tests.live_site import fresh_database
 
 UPLOADS = 32
 COUNT = "from classifier.models import Prediction; print(Prediction.objects.count())"
@@ -31,19 +32,8 @@ def database_url(request):
             "PostgreSQL runs need DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/DB, a user who "
             f"may create databases ({reason})"
         )
-    import psycopg
-    from psycopg import sql
-
-    name = f"heroproject_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlsplit(server)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with fresh_database(server) as url:
+        yield url
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)

@@ -22,18 +22,11 @@ import time
 
 import pytest
 
+from tests.factories import TRAINING_FORM
 from tests.live_site import ROOT, LiveSite
 
-FORM = {  # the studio's training form (studio.forms.TrainingForm)
-    "backbone": "efficientnet_lite0",
-    "fine_tune": 0,
-    "fit": "letterbox",
-    "input_size": 96,
-    "test_fraction": 0.2,
-    "seed": 0,
-}
-LONG = {**FORM, "epochs": 200, "augment_copies": 3}
-TINY = {**FORM, "epochs": 2, "augment_copies": 0}
+LONG = {**TRAINING_FORM, "epochs": 200, "augment_copies": 3}
+TINY = {**TRAINING_FORM, "epochs": 2, "augment_copies": 0}
 START = """
 from classifier.models import ImageClassifier
 from studio.forms import TrainingForm

@@ -3,18 +3,18 @@ powers and details, politeness (User-Agent, a pause, retries, robots.txt), resum
 superhero-set's original layout, layout errors, and the import at the end."""
 
 import csv
-import io
 import json
 import time
 from html import escape
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from heroes.bundled import BUNDLED_DETAILS, BUNDLED_POWERS
 from heroes.models import Hero
 from mlcore.scraping.superherodb import parse_characters, parse_hero, parse_powers
+from tests.commands import output
 
 PAGES = Path(__file__).parent / "pages"
 HTML = "text/html; charset=UTF-8"
@@ -75,17 +75,14 @@ def serve(local_server, site, **overrides):
 
 
 def scrape(local_server, out, *options):
-    stdout = io.StringIO()
-    call_command(
+    return output(
         "scrape_hero_powers",
         f"--base-url={local_server.url}",
         f"--out={out}",
         "--delay=0",
         "--backoff=0",
         *options,
-        stdout=stdout,
     )
-    return stdout.getvalue()
 
 
 def read_csv(path):

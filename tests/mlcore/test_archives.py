@@ -109,22 +109,24 @@ def test_a_bomb_is_refused_by_its_ratio():
         read_all(make_zip(many))
 
 
+# Where a zip header keeps the length of its file name, the name and the uncompressed size.
+HEADERS = [
+    (b"PK\x03\x04", 26, 30, 22),  # local file header
+    (b"PK\x01\x02", 28, 46, 24),  # central directory entry
+]
+
+
 def lie_about_sizes(data, name, size):
     """The zip with name's uncompressed size in both its headers set to size."""
     data = bytearray(data)
     encoded = name.encode()
-    local = data.find(b"PK\x03\x04")
-    while local != -1:
-        length = struct.unpack_from("<H", data, local + 26)[0]
-        if data[local + 30 : local + 30 + length] == encoded:
-            struct.pack_into("<I", data, local + 22, size)
-        local = data.find(b"PK\x03\x04", local + 4)
-    central = data.find(b"PK\x01\x02")
-    while central != -1:
-        length = struct.unpack_from("<H", data, central + 28)[0]
-        if data[central + 46 : central + 46 + length] == encoded:
-            struct.pack_into("<I", data, central + 24, size)
-        central = data.find(b"PK\x01\x02", central + 4)
+    for signature, name_length_at, name_at, size_at in HEADERS:
+        header = data.find(signature)
+        while header != -1:
+            length = struct.unpack_from("<H", data, header + name_length_at)[0]
+            if data[header + name_at : header + name_at + length] == encoded:
+                struct.pack_into("<I", data, header + size_at, size)
+            header = data.find(signature, header + 4)
     return io.BytesIO(bytes(data))
 
 

@@ -67,22 +67,23 @@ def test_split_layout_is_used_and_a_missing_test_split_is_carved_from_train(tmp_
     assert any("Ignored folder 'notes'" in w for w in dataset.report.warnings)
 
 
+def scan_with_copies(folder, colour, *paths):
+    """Classes a and b of 10 images each, and one more image of colour at each of paths."""
+    add_class(folder / "a", 10)
+    add_class(folder / "b", 10)
+    for path in paths:
+        add_image(folder / path, colour)
+    return datasets.scan(folder)
+
+
 def test_exact_duplicates_within_a_class_are_dropped(tmp_path):
-    add_class(tmp_path / "a", 10)
-    add_class(tmp_path / "b", 10)
-    add_image(tmp_path / "a" / "copy1.png", (1, 2, 3))
-    add_image(tmp_path / "a" / "copy2.png", (1, 2, 3))
-    dataset = datasets.scan(tmp_path)
+    dataset = scan_with_copies(tmp_path, (1, 2, 3), "a/copy1.png", "a/copy2.png")
     assert dataset.report.duplicates == [{"kept": "a/copy1.png", "dropped": ["a/copy2.png"]}]
     assert sum(dataset.report.counts[split]["a"] for split in datasets.SPLITS) == 11
 
 
 def test_duplicates_across_classes_are_reported_and_every_copy_dropped(tmp_path):
-    add_class(tmp_path / "a", 10)
-    add_class(tmp_path / "b", 10)
-    add_image(tmp_path / "a" / "same.png", (9, 9, 9))
-    add_image(tmp_path / "b" / "same.png", (9, 9, 9))
-    dataset = datasets.scan(tmp_path)
+    dataset = scan_with_copies(tmp_path, (9, 9, 9), "a/same.png", "b/same.png")
     assert dataset.report.cross_class_duplicates == [
         {"paths": ["a/same.png", "b/same.png"], "labels": ["a", "b"]}
     ]

@@ -4,6 +4,7 @@ import sys
 import numpy as np
 import pytest
 
+from mlcore.names import store
 from mlcore.names.bigram import Bigram
 from mlcore.names.sampler import MAX_TEMPERATURE, MIN_TEMPERATURE, Sampler
 from mlcore.names.store import Model
@@ -20,13 +21,7 @@ def random_model(names=NAMES, units=16, seed=0):
     def normal(*shape):
         return rng.normal(scale=0.5, size=shape).astype(np.float32)
 
-    weights = {
-        "gru_kernel": normal(size, 3 * units),
-        "gru_recurrent_kernel": normal(units, 3 * units),
-        "gru_bias": normal(2, 3 * units),
-        "dense_kernel": normal(units, size),
-        "dense_bias": normal(size),
-    }
+    weights = {key: normal(*shape) for key, shape in store.weight_shapes(size, units).items()}
     return Model(weights, vocabulary, names, hyperparameters={}, metrics={})
 
 

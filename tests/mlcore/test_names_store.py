@@ -15,13 +15,7 @@ def small_model(units=4, seed=0):
     vocabulary = Vocabulary.from_names(NAMES)
     size = len(vocabulary)
     rng = np.random.default_rng(seed)
-    shapes = {
-        "gru_kernel": (size, 3 * units),
-        "gru_recurrent_kernel": (units, 3 * units),
-        "gru_bias": (2, 3 * units),
-        "dense_kernel": (units, size),
-        "dense_bias": (size,),
-    }
+    shapes = store.weight_shapes(size, units)
     weights = {key: rng.normal(size=shape).astype(np.float32) for key, shape in shapes.items()}
     return Model(weights, vocabulary, NAMES, {"units": units}, {"val_nll": 2.4})
 

@@ -254,19 +254,20 @@ def test_a_file_that_differs_from_its_recorded_hash_is_refused(trained, tmp_path
     runtime.load(copy)  # what only the hashes could tell
 
 
-def test_a_model_without_its_manifest_is_refused(trained, tmp_path):
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("manifest.json", r"manifest\.json"),
+        # a model saved before the export says to train it again
+        ("model.tflite", r"no model\.tflite.*Train it again"),
+    ],
+    ids=["manifest", "saved before the export"],
+)
+def test_a_model_without_one_of_its_files_is_refused(trained, tmp_path, missing, message):
     copy = tmp_path / "copy"
     shutil.copytree(trained[1], copy)
-    (copy / "manifest.json").unlink()
-    with pytest.raises(ModelLoadError, match=r"manifest\.json"):
-        runtime.load(copy)
-
-
-def test_a_model_saved_before_the_export_says_to_train_again(trained, tmp_path):
-    copy = tmp_path / "copy"
-    shutil.copytree(trained[1], copy)
-    (copy / "model.tflite").unlink()
-    with pytest.raises(ModelLoadError, match=r"no model\.tflite.*Train it again"):
+    (copy / missing).unlink()
+    with pytest.raises(ModelLoadError, match=message):
         runtime.load(copy)
 
 

@@ -1,10 +1,10 @@
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from mlcore.scraping.pokemon import LayoutError, parse_species, write_names
+from tests.commands import output
 
 PATH = "/wiki/List_of_Pok%C3%A9mon_by_National_Pok%C3%A9dex_number"
 PAGES = Path(__file__).parent / "pages"
@@ -44,17 +44,14 @@ def out(tmp_path):
 
 
 def scrape(local_server, out, *options):
-    stdout = io.StringIO()
-    call_command(
+    return output(
         "scrape_pokemon_names",
         f"--url={local_server.url}{PATH}",
         f"--out={out}",
         f"--min-names={len(SPECIES)}",
         "--backoff=0",
         *options,
-        stdout=stdout,
     )
-    return stdout.getvalue()
 
 
 def serve(local_server, page, **route):

@@ -16,20 +16,12 @@ from classifier.models import ModelVersion, Prediction
 from mlcore.storage import model_dirs
 from studio import jobs
 from studio.models import TrainingJob
+from tests.factories import TRAINING_FORM
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-TINY = {
-    "backbone": "efficientnet_lite0",
-    "epochs": 3,
-    "fine_tune": 0,
-    "augment_copies": 1,
-    "fit": "letterbox",
-    "input_size": 96,
-    "test_fraction": 0.2,
-    "seed": 0,
-}
+TINY = {**TRAINING_FORM, "epochs": 3, "augment_copies": 1}
 
 
 @pytest.fixture
