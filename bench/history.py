@@ -260,9 +260,9 @@ class Seeder:
                     )
             count -= len(rows)
             self.total += len(rows)
-        from classifier import predictions
+        from classifier import feedback
 
-        predictions.recount_feedback()
+        feedback.recount_feedback()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE classifier_prediction")  # what autovacuum does
@@ -270,12 +270,12 @@ class Seeder:
 
 def change_some_verdicts(share=0.3):
     """A third of the verdicts changed afterwards, through the site's own service."""
-    from classifier import predictions
+    from classifier import feedback
     from classifier.models import Prediction
 
     rows = Prediction.objects.exclude(feedback="").order_by("-created")[:300]
     for row in list(rows)[:: int(1 / share)]:
-        predictions.give_feedback(row, row.feedback != "correct", "")
+        feedback.give_feedback(row, row.feedback != "correct", "")
 
 
 def row_size():

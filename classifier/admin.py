@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 
 from heroproject.admin_actions import VERSION_ACTIONS
 
-from . import datasets, predictions, real_world, selectors
+from . import datasets, exports, real_world, selectors
 from .models import NONE_OF_THESE, ImageClassifier, ModelVersion, Prediction
 from .templatetags.classifier import bar_width, cross_validated, percent
 
@@ -601,7 +601,7 @@ class PredictionAdmin(admin.ModelAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="predictions.csv"'
-        predictions.write_csv(queryset, response)
+        exports.write_csv(queryset, response)
         return response
 
     @admin.action(description="Add to dataset (the originals, under their true labels)")

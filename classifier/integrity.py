@@ -13,8 +13,8 @@ from datetime import timedelta
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from . import predictions
 from .models import Prediction
+from .thumbnails import ensure_thumbnail
 
 FOLDER = "predictions"
 FILE_FIELDS = ("thumbnail", "original")
@@ -45,7 +45,7 @@ def check_rows(report, repair, progress):
         if not missing:
             continue
         drawable = missing == {"thumbnail"} and prediction.original
-        if drawable and (not repair or predictions.ensure_thumbnail(prediction)):
+        if drawable and (not repair or ensure_thumbnail(prediction)):
             report.redrawn.append(prediction.pk)
             continue
         report.lost.append(prediction.pk)

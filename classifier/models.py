@@ -51,7 +51,7 @@ class ModelVersion(versions.ModelVersion):
         help_text="Mean and standard deviation of the test figures over K folds (train --cv K).",
     )
     dataset_summary = models.JSONField(default=dict)
-    # Visitors' verdicts on this version's predictions, kept by predictions.give_feedback (and
+    # Visitors' verdicts on this version's predictions, kept by feedback.give_feedback (and
     # by prune_predictions when it deletes rows) in the transaction that changes them, so the
     # model page never counts the history; `manage.py recount_feedback` rebuilds them.
     feedback_count = models.PositiveIntegerField(

@@ -36,7 +36,7 @@ def with_feedback(versions):
     """versions, each with `feedback_count` (visitors' verdicts) and `feedback_accuracy` (the
     share that said "right"; None without verdicts), in the same query.
 
-    Both come from the counters each version keeps (predictions.give_feedback), not from its
+    Both come from the counters each version keeps (feedback.give_feedback), not from its
     predictions: the cost stays the same however long the history grows.
     """
     return versions.annotate(

@@ -10,11 +10,14 @@ from heroproject.uploads import discard_body, too_large, too_large_message
 from mlcore.storage.model_files import CONFUSION, CURVES
 from mlcore.vision.images import ImageError
 
-from . import examples, predictions, selectors
+from . import examples, ownership, selectors
+from .feedback import give_feedback
 from .forms import FeedbackForm, UploadForm
 from .heatmaps import heatmap_png
 from .models import ExampleImage, ImageClassifier, ModelVersion, Prediction
+from .recording import classify_and_record
 from .serving import ClassifierUnavailable
+from .thumbnails import ensure_thumbnail
 
 PLOTS = {"curves": CURVES, "confusion": CONFUSION}
 
@@ -27,9 +30,9 @@ class RejectedUpload(Exception):
 
 def classify_or_reject(request, classifier, upload, thumbnail_later=False):
     """The stored prediction of an uploaded file; RejectedUpload says why not, with a status."""
-    client = predictions.client_hash(request)
+    client = ownership.client_hash(request)
     try:
-        return predictions.classify_and_record(classifier, upload.read(), client, thumbnail_later)
+        return classify_and_record(classifier, upload.read(), client, thumbnail_later)
     except ClassifierUnavailable as error:
         raise RejectedUpload(str(error), 503) from None
     except ImageError as error:
@@ -74,7 +77,7 @@ def home(request):
 
 def show_result(request, prediction):
     """A new prediction: its page, or for HTMX the result alone, its address in the history."""
-    predictions.remember(request.session, prediction)
+    ownership.remember(request.session, prediction)
     if not request.htmx:
         return redirect(prediction)
     response = render(request, "classifier/_result.html", result_context(prediction))
@@ -90,9 +93,9 @@ def classify_example(request, pk):
         data = examples.example_bytes(example)
     except OSError:
         return upload_page(request, UploadForm(), "This example is no longer stored.", 404)
-    client = predictions.client_hash(request)
+    client = ownership.client_hash(request)
     try:
-        prediction = predictions.classify_and_record(example.classifier, data, client)
+        prediction = classify_and_record(example.classifier, data, client)
     except ClassifierUnavailable as error:
         return upload_page(request, UploadForm(), str(error), 503)
     return show_result(request, prediction)
@@ -122,7 +125,7 @@ def own_prediction(request, pk):
     prediction = get_object_or_404(
         Prediction.objects.select_related("classifier", "version"), pk=pk
     )
-    if not predictions.visible_to(request, prediction):
+    if not ownership.visible_to(request, prediction):
         raise Http404("No such prediction.")
     return prediction
 
@@ -139,7 +142,7 @@ def feedback(request, pk):
     form = FeedbackForm(prediction.version.labels, request.POST)
     if form.is_valid():
         correct = form.cleaned_data["verdict"] == "correct"
-        predictions.give_feedback(prediction, correct, form.cleaned_data["label"])
+        give_feedback(prediction, correct, form.cleaned_data["label"])
         if not request.htmx:
             messages.success(request, "Thank you: your answer helps the next model.")
             return redirect(prediction)
@@ -153,7 +156,7 @@ def feedback(request, pk):
 @require_GET
 def thumbnail(request, pk):
     prediction = own_prediction(request, pk)
-    if not predictions.ensure_thumbnail(prediction):
+    if not ensure_thumbnail(prediction):
         raise Http404("The image is no longer stored.")
     response = FileResponse(
         default_storage.open(prediction.thumbnail.name), content_type="image/jpeg"
@@ -166,7 +169,7 @@ def thumbnail(request, pk):
 def heatmap(request, pk):
     """Drawn when asked for, not at upload: classifying stays as fast as the model."""
     prediction = own_prediction(request, pk)
-    if not (prediction.activation and predictions.ensure_thumbnail(prediction)):
+    if not (prediction.activation and ensure_thumbnail(prediction)):
         raise Http404("There is no heat-map for this prediction.")
     response = HttpResponse(heatmap_png(prediction), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from classifier import datasets
 from classifier.models import NONE_OF_THESE, Prediction
-from classifier.predictions import ensure_thumbnail
+from classifier.thumbnails import ensure_thumbnail
 
 SKIPPED = "review_skipped"  # the session's key
 KEPT = 500  # skips a session remembers

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
-from classifier import predictions
+from classifier import thumbnails
 from classifier.models import ImageClassifier, Prediction
 from heroproject.versions import make_active
 from tests.classifier.uploading import BAD_UPLOADS, GOOD_UPLOADS, red_circle, upload
@@ -41,7 +41,7 @@ def test_api_stores_the_original_before_the_answer_and_the_thumbnail_after(
     response = admin_client.post("/api/classify/shapes", {"image": upload(data)})
     prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
     assert prediction.original.read() == data
-    predictions.thumbnail_writer.submit(lambda: None).result(timeout=30)  # the queue before it
+    thumbnails.thumbnail_writer.submit(lambda: None).result(timeout=30)  # the queue before it
     assert Image.open(prediction.thumbnail.open()).format == "JPEG"
     thumbnail = admin_client.get(f"/predictions/{prediction.pk}/thumbnail.jpg")
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
@@ -52,7 +52,7 @@ def test_a_thumbnail_lost_with_its_worker_is_drawn_from_the_original(
 ):
     response = admin_client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
     prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
-    predictions.thumbnail_writer.submit(lambda: None).result(timeout=30)
+    thumbnails.thumbnail_writer.submit(lambda: None).result(timeout=30)
     drawn = prediction.thumbnail.read()
     prediction.thumbnail.close()
     folder = os.path.dirname(prediction.thumbnail.name)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from classifier import admin as classifier_admin
-from classifier import predictions, selectors
+from classifier import feedback, ownership, selectors
 from classifier.models import ModelVersion, Prediction
 from tests.factories import make_version
 
@@ -50,7 +50,7 @@ def kept(version):
 
 def recounted():
     """{version id: (verdicts, right)} counted from the rows, every version present."""
-    counts = predictions.feedback_counts(Prediction.objects.all())
+    counts = feedback.feedback_counts(Prediction.objects.all())
     return {v.pk: counts.get(v.pk, (0, 0)) for v in ModelVersion.objects.all()}
 
 
@@ -67,7 +67,7 @@ def test_counters_equal_a_recount_after_predictions_feedback_and_changed_feedbac
     rng = random.Random(0)
     for _ in range(300):
         prediction = rng.choice(rows)
-        predictions.give_feedback(prediction, rng.random() < 0.6, "b")
+        feedback.give_feedback(prediction, rng.random() < 0.6, "b")
         if rng.random() < 0.2:  # new predictions keep arriving meanwhile, without verdicts
             rows += add_predictions(rng.choice([first, second]), 1)
     assert counters() == recounted()
@@ -82,15 +82,15 @@ def test_counters_equal_a_recount_after_predictions_feedback_and_changed_feedbac
 def test_a_changed_verdict_moves_the_counters_and_a_repeated_one_does_not(shapes_classifier):
     version = shapes_classifier.versions.get()
     (prediction,) = add_predictions(version, 1)
-    predictions.give_feedback(prediction, True)
+    feedback.give_feedback(prediction, True)
     assert kept(version) == (1, 1)
-    predictions.give_feedback(prediction, True)
+    feedback.give_feedback(prediction, True)
     assert kept(version) == (1, 1)
-    predictions.give_feedback(prediction, False, "b")
+    feedback.give_feedback(prediction, False, "b")
     assert kept(version) == (1, 0)
     prediction.refresh_from_db()
     assert (prediction.feedback, prediction.feedback_label) == ("wrong", "b")
-    predictions.give_feedback(prediction, True)
+    feedback.give_feedback(prediction, True)
     assert kept(version) == (1, 1)
 
 
@@ -98,7 +98,7 @@ def test_feedback_through_the_page_updates_the_model_page(client, shapes_classif
     version = shapes_classifier.versions.get()
     (prediction,) = add_predictions(version, 1, label="red_circle")
     session = client.session
-    session[predictions.OWN_PREDICTIONS] = [prediction.pk]
+    session[ownership.OWN_PREDICTIONS] = [prediction.pk]
     session.save()
     client.post(f"/predictions/{prediction.pk}/feedback", {"verdict": "correct"})
     assert kept(version) == (1, 1)

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from classifier import datasets, predictions
+from classifier import datasets, exports
 from classifier.models import Prediction
 from tests.classifier.uploading import post, red_circle
 from tests.pictures import encode, picture
@@ -82,9 +82,9 @@ def test_a_classifier_without_a_dataset_folder_is_refused_with_its_path(
 
 def test_csv_rows_have_a_value_under_every_header(three):
     out = io.StringIO()
-    predictions.write_csv(Prediction.objects.all(), out)
+    exports.write_csv(Prediction.objects.all(), out)
     rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[0] == [header for header, _ in predictions.CSV_COLUMNS]
+    assert rows[0] == [header for header, _ in exports.CSV_COLUMNS]
     assert len(rows) == 4 and {len(row) for row in rows} == {len(rows[0])}
     assert {row[0] for row in rows[1:]} == {str(p.pk) for p in three}
     assert {row[2] for row in rows[1:]} == {"shapes"}

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from classifier import predictions, selectors
+from classifier import selectors
+from classifier.feedback import recount_feedback
 from classifier.models import Prediction
 from tests.factories import make_version
 
@@ -32,7 +33,7 @@ def predictions_of(version, feedback):
         )
         for verdict in feedback
     )
-    predictions.recount_feedback()
+    recount_feedback()
 
 
 def queries(fetch):

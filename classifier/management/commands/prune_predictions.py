@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from classifier import predictions
+from classifier import feedback, thumbnails
 from classifier.models import Prediction
 
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         expired = Prediction.objects.filter(created__lt=cutoff).exclude(original="")
         count = 0
         for prediction in expired.iterator():
-            predictions.ensure_thumbnail(prediction)  # the last chance to draw it
+            thumbnails.ensure_thumbnail(prediction)  # the last chance to draw it
             # The row first: a crash in between leaves a stray file, never a row naming no file.
             Prediction.objects.filter(pk=prediction.pk).update(original="")
             prediction.original.delete(save=False)
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         old = Prediction.objects.filter(created__lt=cutoff).order_by("created", "id")
         deleted = 0
         while ids := list(old.values_list("id", flat=True)[:batch]):
-            for name in predictions.delete_predictions(ids):
+            for name in feedback.delete_predictions(ids):
                 default_storage.delete(name)
             deleted += len(ids)
             if pause:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from classifier import predictions
+from classifier import feedback
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        fixed = predictions.recount_feedback()
+        fixed = feedback.recount_feedback()
         for version, (count, right), (new_count, new_right) in fixed:
             self.stdout.write(
                 f"{version}: {right} right of {count} -> {new_right} right of {new_count}"

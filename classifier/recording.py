@@ -1,0 +1,76 @@
+"""Storing what the classifier said about an upload: its original, its thumbnail and the
+prediction's row."""
+
+import io
+import time
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from mlcore.vision import images
+
+from .models import Prediction, margin, upload_name
+from .serving import classify
+from .thumbnails import save_thumbnail, save_thumbnail_later
+
+EXTENSIONS = {
+    "JPEG": "jpg",
+    "PNG": "png",
+    "GIF": "gif",
+    "WEBP": "webp",
+    "BMP": "bmp",
+    "TIFF": "tif",
+}
+
+
+def classify_and_record(classifier, data, client="", thumbnail_later=False):
+    """Classify an upload's bytes with the classifier's active version and store the prediction
+    (see record); raises serving.ClassifierUnavailable or images.ImageError."""
+    started = time.perf_counter()
+    classification = classify(classifier, data)
+    latency_ms = (time.perf_counter() - started) * 1000
+    return record(classifier, classification, data, latency_ms, client, thumbnail_later)
+
+
+def record(classifier, classification, data, latency_ms, client="", thumbnail_later=False):
+    """Store an upload's original, then the prediction's row that names it; returns the row.
+
+    client is the keyed hash of the visitor's address (ownership.client_hash), or "".
+
+    The original is durable before the row commits (heroproject.storage): a crash at any instant
+    leaves no row, or a row whose original exists (at worst an original that no row names, which
+    `check_predictions --repair` deletes). The thumbnail is derived from it: with
+    thumbnail_later (the API, whose answer does not show it) a writer thread draws it after the
+    answer, and `thumbnails.ensure_thumbnail` draws one that a crash lost. Without a kept
+    original the thumbnail is the only copy, so it is stored before the row in every case.
+    """
+    thumbnail = upload_name("thumbnails", "jpg")
+    original = ""
+    if settings.PREDICTIONS_KEEP_ORIGINALS:
+        extension = EXTENSIONS.get(Image.open(io.BytesIO(data)).format, "bin")
+        original = default_storage.save(upload_name("originals", extension), ContentFile(data))
+    else:
+        thumbnail_later = False
+    if not thumbnail_later:
+        save_thumbnail(thumbnail, classification.image)
+    prediction = Prediction.objects.create(
+        classifier=classifier,
+        version=classification.version,
+        thumbnail=thumbnail,
+        activation=classification.activation(),
+        original=original,
+        sha256=images.sha256(data),
+        size_bytes=len(data),
+        probabilities=dict(classification.ranked),
+        margin=margin(dict(classification.ranked)),
+        label=classification.label,
+        probability=classification.probability,
+        unsure=classification.unsure,
+        latency_ms=round(latency_ms, 2),
+        client=client,
+    )
+    if thumbnail_later:
+        save_thumbnail_later(thumbnail, classification.image)
+    return prediction
