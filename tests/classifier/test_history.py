@@ -1,6 +1,7 @@
 """A long history: feedback figures kept as counters equal a recount of the rows, the admin's
-prediction list reads indexes (no full count, no date truncation of every row, no LIKE), and
-prune_predictions deletes old rows in batches."""
+prediction list reads indexes (no full count, no date truncation of every row, no LIKE: the
+paginator and date drill-down of classifier.selectors), and prune_predictions deletes old rows in
+batches."""
 
 import hashlib
 import random
@@ -12,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from classifier import admin as classifier_admin
 from classifier import feedback, ownership, selectors
 from classifier.models import ModelVersion, Prediction
 from tests.factories import make_version
@@ -159,7 +159,7 @@ def listing_queries(admin_client, url):
 def test_the_prediction_list_reads_indexes_not_the_history(
     admin_client, shapes_classifier, monkeypatch
 ):
-    monkeypatch.setattr(classifier_admin.HistoryPaginator, "ESTIMATE_ABOVE", 10)
+    monkeypatch.setattr(selectors.HistoryPaginator, "ESTIMATE_ABOVE", 10)
     version = shapes_classifier.versions.get()
     add_predictions(version, 150, label="red_circle", days_ago=500)
     add_predictions(version, 120, label="green_square", days_ago=3, unsure=True)
@@ -234,7 +234,7 @@ def test_the_admin_searches_hashes_and_numbers_by_index(admin_client, shapes_cla
 def test_a_filtered_list_counts_no_further_than_its_cap(
     admin_client, shapes_classifier, monkeypatch
 ):
-    monkeypatch.setattr(classifier_admin.HistoryPaginator, "COUNT_AT_MOST", 20)
+    monkeypatch.setattr(selectors.HistoryPaginator, "COUNT_AT_MOST", 20)
     add_predictions(shapes_classifier.versions.get(), 25, label="red_circle")
     html, _ = listing_queries(admin_client, f"{LIST}?q=red_circle")
     assert "more than 20 predictions" in html
