@@ -1,4 +1,8 @@
-"""HTTP for scrapers: a polite session that retries, and one error for every way a fetch fails."""
+"""HTTP for scrapers: a session that retries, a polite client over it (a pause between requests,
+robots.txt obeyed), and one error for every way a fetch fails."""
+
+import time
+import urllib.robotparser
 
 import requests
 import urllib3
@@ -62,3 +66,50 @@ def describe(error, timeout):
     if isinstance(error, requests.Timeout) or isinstance(cause, urllib3.exceptions.TimeoutError):
         return f"no answer within {read} s"
     return f"{type(cause).__name__}: {cause}"
+
+
+class Polite:
+    """GETs through one retrying session, a pause between requests, and robots.txt obeyed; say
+    (a callable given a line) hears of a missing robots.txt and of a crawl delay it asks for."""
+
+    def __init__(self, base_url, delay=1.0, timeout=20, retries=3, backoff=0.5, say=print):
+        self.session = make_session(retries=retries, backoff=backoff)
+        self.delay, self.timeout = delay, timeout
+        self.last = None
+        self.robots = self.read_robots(base_url, say)
+        crawl_delay = self.robots.crawl_delay(USER_AGENT) if self.robots else None
+        if crawl_delay and float(crawl_delay) > self.delay:
+            say(f"robots.txt asks for {crawl_delay} s between requests: waiting that long.")
+            self.delay = float(crawl_delay)
+
+    def read_robots(self, base_url, say):
+        url = base_url.rstrip("/") + "/robots.txt"
+        try:
+            response = self.session.get(url, timeout=self.timeout)
+        except requests.RequestException:
+            say(f"No robots.txt at {url} (no answer): going on.")
+            return None
+        finally:
+            self.last = time.monotonic()
+        if response.status_code != 200:
+            return None
+        robots = urllib.robotparser.RobotFileParser(url)
+        robots.parse(response.text.splitlines())
+        return robots
+
+    def get(self, url):
+        """The page's text, after the pause; FetchError when robots.txt forbids it or it fails."""
+        if self.robots is not None and not self.robots.can_fetch(USER_AGENT, url):
+            raise FetchError(f"robots.txt does not allow {url}")
+        if self.last is not None:
+            time.sleep(max(0.0, self.delay - (time.monotonic() - self.last)))
+        try:
+            return fetch_text(self.session, url, timeout=self.timeout)
+        except FetchError as error:
+            if "HTTP 403" in str(error) or "HTTP 503" in str(error):
+                raise FetchError(
+                    f"{error} (the site may be behind a bot check that a script cannot pass)"
+                ) from None
+            raise
+        finally:
+            self.last = time.monotonic()

@@ -8,6 +8,9 @@ table of label/value rows (Gender, Race, Height "6'2 • 188 cm", Weight "210 lb
 hair and skin colour, Creator or Publisher, Alignment); its powers page (`/batman/10-639/powers/`)
 links each power to `/powers/<power>/`. The parsers look for those things wherever they are on
 the page rather than at fixed positions, and say so when a page has none of them.
+
+`crawl` reads them all politely into a folder, saving each hero as it goes so that a second run
+resumes, and writes the two CSVs once every hero is saved.
 """
 
 import csv
@@ -17,11 +20,14 @@ import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
+from mlcore.scraping.http import FetchError, Polite
 from mlcore.storage.files import write_whole
+from mlcore.training.progress import ignore
 
 BASE_URL = "https://www.superherodb.com"
 LIST_PATH = "/characters/?page_nr={page}"
@@ -29,6 +35,12 @@ HERO_PATH = re.compile(r"^/[^/]+/(\d+-\d+)/?$")
 POWER_PATH = re.compile(r"^/powers/[^/]+/?$")
 CENTIMETRES = re.compile(r"(\d+(?:\.\d+)?)\s*cm\b", re.IGNORECASE)
 KILOGRAMS = re.compile(r"(\d+(?:\.\d+)?)\s*kg\b", re.IGNORECASE)
+POWERS_FILE = "super_hero_powers.csv"
+DETAILS_FILE = "heroes_information.csv"
+LIST_FILE = "characters.json"
+DONE_FILE = "heroes.jsonl"
+# Fewer heroes with powers than this share means the powers pages are not read right.
+MIN_WITH_POWERS = 0.5
 CHALLENGE = re.compile(r"just a moment|cf-challenge|checking your browser", re.IGNORECASE)
 # Details row labels (case-insensitive) -> field; the first label found for a field wins.
 LABELS = {
@@ -257,3 +269,144 @@ def write_csv(rows, path):
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
     write_whole(path, text.getvalue().encode("utf-8"))
+
+
+# -- the crawl ----------------------------------------------------------------------------------
+
+
+class CrawlStopped(Exception):
+    """A crawl stopped before every hero was saved; the message says why and how many are saved
+    for the next run."""
+
+
+@dataclass
+class Crawled:
+    """What a crawl left in its folder: the CSVs' paths once every hero is saved."""
+
+    heroes: int
+    missing: int
+    with_powers: int = 0
+    powers_path: Path | None = None
+    details_path: Path | None = None
+
+
+@dataclass
+class Crawl:
+    """How a crawl reads the site: seconds between requests and to wait for a page, retries on
+    429, 5xx and timeouts (waiting 0, 2, 4... times backoff), list pages to read at most, heroes
+    to fetch in this run at most, and whether to read the list of characters again."""
+
+    base_url: str = BASE_URL
+    delay: float = 1.0
+    timeout: float = 20
+    retries: int = 3
+    backoff: float = 0.5
+    max_pages: int = 200
+    limit: int | None = None
+    refresh_list: bool = False
+
+
+def crawl(out, how=None, progress=ignore, say=print):
+    """Read every character's pages into the folder out as `how` (a Crawl) says, then write the
+    two CSVs there once every hero is saved; returns Crawled.
+
+    progress hears ("heroes", saved, listed) as heroes are saved; say is given a line for each
+    list page, a resumed run and the end. Raises CrawlStopped when a page cannot be fetched or
+    read (what is saved stays for the next run), LayoutError when too few heroes have powers.
+    """
+    how = how or Crawl()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    base_url = how.base_url.rstrip("/")
+    done_path = out / DONE_FILE
+    try:
+        web = Polite(base_url, how.delay, how.timeout, how.retries, how.backoff, say)
+        characters = list_characters(web, base_url, out, how.max_pages, how.refresh_list, say)
+        done = read_done(done_path)
+        if done:
+            say(f"Resuming: {len(done)} heroes already saved in {done_path}.")
+        todo = [c for c in characters if c.url not in done]
+        if how.limit is not None:
+            todo = todo[: how.limit]
+        progress("heroes", len(done), len(characters))
+        for character in todo:
+            hero = parse_hero(fetch_page(web, character.url), character.url)
+            hero.powers = parse_powers(fetch_page(web, powers_url(character.url)))
+            append_done(done_path, hero)
+            done[character.url] = hero
+            progress("heroes", len(done), len(characters))
+    except (FetchError, LayoutError, OSError) as error:
+        raise CrawlStopped(stopped(out, str(error))) from None
+    missing = [c for c in characters if c.url not in done]
+    if missing:
+        say(
+            f"{len(missing)} of {len(characters)} heroes still to fetch: run again to go on. "
+            "The CSVs are written once every hero is saved."
+        )
+        return Crawled(len(characters), len(missing))
+    return finish(characters, done, out, say)
+
+
+def fetch_page(web, url):
+    """A page through the polite client; FetchError when the site answers with a bot check."""
+    html = web.get(url)
+    if looks_like_a_challenge(html):
+        raise FetchError(f"{url} answered with a bot check instead of the page")
+    return html
+
+
+def list_characters(web, base_url, out, max_pages, refresh_list, say):
+    """The list of characters, read once and kept in LIST_FILE."""
+    path = out / LIST_FILE
+    if path.exists() and not refresh_list:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved.get("base_url") == base_url:
+            return [Character(**c) for c in saved["characters"]]
+    found = {}
+    for page in range(1, max_pages + 1):
+        url = base_url + LIST_PATH.format(page=page)
+        try:
+            html = fetch_page(web, url)
+        except FetchError as error:
+            if page > 1 and "HTTP 404" in str(error):
+                break  # past the last page
+            raise
+        new = [c for c in parse_characters(html, url) if c.url not in found]
+        if not new:
+            break
+        found.update((c.url, c) for c in new)
+        say(f"List page {page}: {len(new)} characters ({len(found)} in all).")
+    if not found:
+        raise LayoutError(
+            f"{base_url + LIST_PATH.format(page=1)} links to no hero page: the layout is "
+            "not the one the parser knows"
+        )
+    characters = list(found.values())
+    record = {"base_url": base_url, "characters": [asdict(c) for c in characters]}
+    staging = path.with_suffix(".new")
+    staging.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(staging, path)
+    return characters
+
+
+def stopped(out, reason):
+    """Why a crawl into out stopped, with how many heroes it saved for the next run."""
+    done_path = Path(out) / DONE_FILE
+    saved = len(read_done(done_path))
+    return f"{reason}; {saved} heroes are saved in {done_path}: run again to resume."
+
+
+def finish(characters, done, out, say):
+    with_powers = sum(1 for c in characters if done[c.url].powers)
+    if with_powers < MIN_WITH_POWERS * len(characters):
+        raise LayoutError(
+            f"only {with_powers} of {len(characters)} heroes have powers: the powers pages' "
+            "layout is probably not the one the parser knows. The CSVs are not written."
+        )
+    powers_path, details_path = out / POWERS_FILE, out / DETAILS_FILE
+    write_tables(characters, done, powers_path, details_path)
+    say(
+        f"Wrote {len(characters)} heroes ({with_powers} with powers) to {powers_path} and "
+        f"{details_path}."
+    )
+    return Crawled(len(characters), 0, with_powers, powers_path, details_path)

@@ -8,6 +8,7 @@ arguments:
 - ("images", done, total): images decoded
 - ("features", done, total): backbone features cached
 - ("classify", done, total): images classified (evaluating a served model)
+- ("heroes", done, total): heroes' pages saved (mlcore.scraping.superherodb.crawl)
 - ("fold", index, folds): a cross-validation fold starts
 - ("phase", name, epochs): a training phase starts, at most `epochs` long
 - ("epoch", epoch, epochs, logs): an epoch ended (counting from 1); logs maps "loss",
@@ -24,6 +25,7 @@ STAGES = {
     "images": ("Decoding", "img"),
     "features": ("Backbone features", "img"),
     "classify": ("Classifying", "img"),
+    "heroes": ("Heroes saved", "hero"),
 }
 SHOWN_LOGS = ("loss", "val_loss", "val_accuracy")
 

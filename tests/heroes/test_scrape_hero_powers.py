@@ -13,6 +13,7 @@ from django.core.management import CommandError
 
 from heroes.bundled import BUNDLED_DETAILS, BUNDLED_POWERS
 from heroes.models import Hero
+from mlcore.scraping import superherodb
 from mlcore.scraping.superherodb import parse_characters, parse_hero, parse_powers
 from tests.commands import output
 
@@ -312,3 +313,20 @@ def test_a_scrape_refreshes_the_sites_heroes(local_server, tmp_path):
     assert a_bomb.publisher == "Marvel Comics" and a_bomb.alignment == "good"
     expected = [p for p, v in zip(header[1:], powers[1][1:], strict=True) if v == "True"]
     assert sorted(a_bomb.powers.values_list("name", flat=True)) == sorted(expected)
+
+
+def test_the_crawl_reports_the_heroes_saved_as_progress(local_server, tmp_path):
+    """The crawl is a plain-Python service: the command passes a progress callable (its bar)."""
+    serve(local_server, SMALL_SITE)
+    events, lines = [], []
+    how = superherodb.Crawl(base_url=local_server.url, delay=0, backoff=0, limit=2)
+    crawled = superherodb.crawl(
+        tmp_path, how, progress=lambda *e: events.append(e), say=lines.append
+    )
+    assert events == [("heroes", 0, 5), ("heroes", 1, 5), ("heroes", 2, 5)]
+    assert (crawled.heroes, crawled.missing, crawled.powers_path) == (5, 3, None)
+    assert "3 of 5 heroes still to fetch: run again to go on." in lines[-1]
+    events.clear()
+    crawled = superherodb.crawl(tmp_path, how, progress=lambda *e: events.append(e), say=print)
+    assert events[0] == ("heroes", 2, 5) and events[-1] == ("heroes", 4, 5)
+    assert crawled.missing == 1
