@@ -7,6 +7,12 @@ every labelled set measured (the test split, and any others given) is within MAX
 of the float one's; export.json records both models' speed, how often they agree, their
 accuracies and the choice. (Dynamic-range int8, weights only, was measured slower than float32
 on the target CPU.)
+
+A model that concatenates features of several depths (mlcore.models.tapped) keeps its head
+(the concatenation, the dense layer and the softmax) in float: XNNPACK cannot prepare an
+integer concatenation of tensors quantized to different scales, and a head on raw,
+unstandardised features loses too much in integer (the chart classifier's top class agreed on
+70% of the charts). The pooled features come out of the integer backbone dequantized.
 """
 
 import contextlib
@@ -27,6 +33,8 @@ from mlcore.storage.model_files import EXPORT, FLOAT32, INT8, TFLITE_MODEL, UNSE
 TOLERANCE = 1e-4  # the largest difference allowed between a Keras and a TFLite probability
 KERAS_CHECKED = 200  # test images the float export is compared with Keras on
 MAX_ACCURACY_DROP = 0.005  # how much accuracy the int8 model may lose on any set, 0.5 points
+# The ops an integer model with a concatenated head keeps in float (see above).
+FLOAT_HEAD_OPS = ("CONCATENATION", "FULLY_CONNECTED", "SOFTMAX")
 
 
 class ExportError(Exception):
@@ -41,21 +49,42 @@ class Labelled:
     labels: np.ndarray
 
 
-def convert(model: keras.Model, calibration: np.ndarray | None = None) -> bytes:
+def convert(
+    model: keras.Model, calibration: np.ndarray | None = None, float_ops: tuple[str, ...] = ()
+) -> bytes:
     """The TFLite flatbuffer of a model with its outputs: probabilities and the feature map.
 
     With calibration pixels (n, size, size, 3), weights and activations are int8 (ops without
-    an integer kernel stay float), the input is uint8 pixels (the graph's own conversion from
-    float32 cost 10% of the forward pass) and the outputs stay float32.
+    an integer kernel stay float, and so do the TFLite ops named in float_ops), the input is
+    uint8 pixels (the graph's own conversion from float32 cost 10% of the forward pass) and the
+    outputs stay float32.
     """
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     if calibration is not None:
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.representative_dataset = lambda: ([image[None]] for image in calibration)
         converter.inference_input_type = tf.uint8
+        # Calibrated only, then quantized with the ops to keep in float (what TensorFlow's
+        # QuantizationDebugger does for "selective quantization").
+        converter._experimental_calibrate_only = bool(float_ops)
     # The converter prints the signatures of the SavedModel it goes through, hundreds of lines.
     with contextlib.redirect_stdout(io.StringIO()):
-        return converter.convert()
+        converted = converter.convert()
+    if calibration is None or not float_ops:
+        return converted
+    from tensorflow.lite.python import convert as lite_convert
+
+    return lite_convert.mlir_quantize(
+        converted,
+        input_data_type=tf.uint8,
+        output_data_type=tf.float32,
+        denylisted_ops=list(float_ops),
+    )
+
+
+def concatenates(model: keras.Model) -> bool:
+    """Whether the model joins features of several layers (a head on several depths)."""
+    return any(isinstance(layer, keras.layers.Concatenate) for layer in model.layers)
 
 
 def write(
@@ -63,11 +92,13 @@ def write(
     folder: Path,
     calibration: np.ndarray,
     sets: dict[str, Labelled],
+    judged: tuple[str, ...] | None = None,
 ) -> dict:
     """Write model.tflite (the export to serve), the other export and export.json into folder.
 
     sets: labelled images to measure on, "test" (the version's test split) first; the float
-    export is compared with Keras on its first KERAS_CHECKED images.
+    export is compared with Keras on its first KERAS_CHECKED images. judged: the sets whose
+    accuracy decides which export is served (default: all); the others are only recorded.
     """
     float_model = convert(model)
     report = {"format": FLOAT32, **compare(model, runtime.Session(float_model), sets["test"])}
@@ -78,16 +109,26 @@ def write(
         )
     models = {FLOAT32: float_model}
     try:
-        models[INT8] = convert(model, calibration.astype(np.float32))
+        float_ops = FLOAT_HEAD_OPS if concatenates(model) else ()
+        started = time.perf_counter()
+        models[INT8] = convert(model, calibration.astype(np.float32), float_ops)
+        converted_s = time.perf_counter() - started
         measured = measure(models, sets)
     # The converter raises several kinds (ConverterError, ValueError, RuntimeError), and so does
-    # LiteRT for an integer model it cannot prepare (XNNPACK, on a concatenation of several
-    # depths' features): all mean there is no integer export, and the float one is served.
+    # LiteRT for an integer model it cannot prepare (XNNPACK): all mean there is no integer
+    # export, and the float one is served.
     except Exception as error:
         models.pop(INT8, None)
         report["int8"] = {"error": f"{type(error).__name__}: {error}"}
     else:
-        report["int8"] = {"calibration_images": len(calibration), **measured}
+        report["int8"] = {
+            "calibration_images": len(calibration),
+            "judged_on": [name for name in sets if judged is None or name in judged],
+            "float_ops": list(float_ops),
+            "convert_s": round(converted_s, 1),
+            "measure_s": round(time.perf_counter() - started - converted_s, 1),
+            **measured,
+        }
         report["format"] = choose(report["int8"])
     for format_, data in models.items():
         name = TFLITE_MODEL if format_ == report["format"] else UNSERVED_TFLITE[format_]
@@ -98,9 +139,13 @@ def write(
 
 def choose(int8: dict) -> str:
     """The format to serve: int8 when faster and as accurate, within MAX_ACCURACY_DROP."""
+    judged = int8.get("judged_on", list(int8["accuracy"]))
+    if not judged:  # nothing to judge the integer model's accuracy on
+        return FLOAT32
     as_accurate = all(
         round(accuracy[FLOAT32] - accuracy[INT8], 6) <= MAX_ACCURACY_DROP
-        for accuracy in int8["accuracy"].values()
+        for name, accuracy in int8["accuracy"].items()
+        if name in judged
     )
     return INT8 if int8["speedup"] > 1 and as_accurate else FLOAT32
 

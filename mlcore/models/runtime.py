@@ -32,7 +32,8 @@ from mlcore.storage.model_files import (
 
 # With several requests at once (gunicorn threads), one thread per interpreter was faster on
 # 2 cores than 2 threads, and an interpreter per thread faster than one shared behind a lock.
-INTERPRETER_THREADS = 1
+# LITERT_THREADS overrides it (bench.classify --configs compares them).
+INTERPRETER_THREADS = int(os.environ.get("LITERT_THREADS", "1"))
 
 
 class Session:

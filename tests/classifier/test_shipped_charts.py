@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import shutil
 
 import numpy as np
@@ -65,6 +66,8 @@ def test_bootstrap_serves_the_shipped_head_with_the_bundled_charts(client, tmp_p
     assert Command().chart_classifier(force=False)
     out = capsys.readouterr().out
     assert "Copied 429 real charts in 13 classes" in out and "sources left out" in out
+    # The int8 export is judged on the drawn holdout charts, not on the bundled training charts.
+    assert "Chart classifier: serving tflite-" in out
     for label in CHART_CLASSES:
         assert any((dataset / label).iterdir())
 
@@ -83,6 +86,9 @@ def test_bootstrap_serves_the_shipped_head_with_the_bundled_charts(client, tmp_p
 
     version = classifier.versions.get(active=True)
     assert version.metrics["held_out"] == "sources" and version.metrics["reliability"]
+    int8 = json.loads((version.path / "export.json").read_text())["int8"]
+    assert int8["judged_on"] == ["pillow"] and int8["accuracy"]["pillow"]
+    assert len(list((settings.DATA_DIR / "holdout_charts" / "pillow").glob("*/*"))) == 260
     page = client.get("/classifiers/charts/").content.decode()
     assert "Reliability on charts from sources left out of training" in page
     assert page.count('class="reliability-bar"') == len(version.metrics["reliability"])

@@ -128,6 +128,14 @@ def test_int8_is_served_only_when_faster_and_as_accurate_on_every_set():
     assert export.choose(measured(0.95, test=0.0)) == FLOAT32
 
 
+def test_only_the_judged_sets_decide_and_none_judged_means_float():
+    """The shipped chart head trained on its version's test split: it is recorded, not judged."""
+    report = {**measured(1.9, test=0.02, pillow=0.0, charts_real=0.004)}
+    assert export.choose({**report, "judged_on": ["pillow", "charts_real"]}) == INT8
+    assert export.choose({**report, "judged_on": ["test", "pillow"]}) == FLOAT32
+    assert export.choose({**report, "judged_on": []}) == FLOAT32
+
+
 def test_the_int8_export_is_measured_on_the_check_datasets_too(trained, noise, tmp_path):
     result = trained[0]
     directory = classifier_store.save(result, tmp_path / "v2", checks={"holdout": noise})

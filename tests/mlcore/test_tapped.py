@@ -52,3 +52,25 @@ def test_the_served_model_folds_the_standardised_head_and_its_temperature_in():
     np.testing.assert_allclose(probabilities, head.probabilities(features), atol=1e-4)
     kernel = tapped.activation_kernel(head, width)
     assert kernel.shape == (width, 3) and feature_map.shape[-1] == width
+
+
+def test_the_int8_export_of_the_tapped_model_is_prepared_and_keeps_its_head_in_float():
+    """XNNPACK cannot prepare an integer concatenation of the taps: the export keeps the head
+    (concatenation, dense, softmax) in float behind the integer backbone."""
+    from mlcore.models import export, runtime
+
+    extractor = tapped.extractor("efficientnet_lite1", 64)
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (8, 64, 64, 3)).astype(np.float32)
+    features = tapped.features(extractor, pixels)
+    head, _ = tapped.fit_head(features, np.arange(8) % 2, 2, features, np.arange(8) % 2)
+    model = tapped.classifier(extractor, head)
+    assert export.concatenates(model)
+    session = runtime.Session(export.convert(model, pixels, export.FLOAT_HEAD_OPS))
+    assert session.input["dtype"] == np.uint8
+    probabilities, feature_map = session.run(pixels[:1])
+    _, expected_map = model.predict_on_batch(pixels[:1])
+    assert feature_map.dtype == np.float32 and feature_map.shape == expected_map.shape
+    np.testing.assert_allclose(probabilities.sum(), 1, atol=1e-5)
+    # Float steps, not the 1/256 of an integer softmax.
+    assert not np.allclose(probabilities * 256, np.round(probabilities * 256))

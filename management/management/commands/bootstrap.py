@@ -1,5 +1,8 @@
+import json
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -8,12 +11,16 @@ from classifier.models import ImageClassifier, ModelVersion
 from heroes.models import Hero
 from heroes.services import load_bundled
 from mlcore.charts import CHART_CLASSES
+from mlcore.storage.model_files import EXPORT, FLOAT32, INT8
 from namegen.models import NameModelVersion
 from quotes.models import Quote
 from quotes.pool import refill
 from quotes.providers import Bundled
 
 CHARTS = "charts"
+# Charts of an engine no training ever uses, drawn to check the int8 export on (a few seconds).
+HOLDOUT_ENGINE = "pillow"
+HOLDOUT_PER_CLASS = 20
 CHARTS_DESCRIPTION = (
     "What is the name of that plot? Trained on real charts from news sites, papers and "
     "charting galleries, and on charts this site draws itself with nine charting tools, and "
@@ -31,6 +38,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="retrain the models")
+        parser.add_argument(
+            "--int8-check",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="a labelled folder of charts (e.g. ../shared/data/charts_real) the chart "
+            "classifier's int8 export must also be as accurate on to be served; charts the "
+            "shipped head trained on are left out",
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -39,7 +55,7 @@ class Command(BaseCommand):
         self.stdout.write("Database and cache table ready.")
         did = [
             self.quotes(),
-            self.chart_classifier(options["force"]),
+            self.chart_classifier(options["force"], options["int8_check"]),
             self.chart_examples(),
             self.name_generator(options["force"]),
             self.heroes(),
@@ -86,7 +102,7 @@ class Command(BaseCommand):
         call_command("train_namegen", stdout=self.stdout)
         return True
 
-    def chart_classifier(self, force):
+    def chart_classifier(self, force, int8_checks=()):
         if not force and ModelVersion.objects.filter(classifier__slug=CHARTS, active=True).exists():
             self.stdout.write("Chart classifier: already trained.")
             return False
@@ -102,13 +118,49 @@ class Command(BaseCommand):
                 stdout=self.stdout,
             )
         self.stdout.write("Chart classifier: building the served model from the shipped head...")
-        version, manifest = shipped_charts.install(CHARTS, "Chart types", charts)
+        holdout = self.holdout_charts()
+        version, manifest = shipped_charts.install(
+            CHARTS, "Chart types", charts, int8_checks=[holdout, *int8_checks]
+        )
         ImageClassifier.objects.filter(slug=CHARTS).update(
             description=CHARTS_DESCRIPTION, unsure_threshold=manifest["unsure_threshold"]
         )
+        self.stdout.write(f"Chart classifier: serving {export_summary(version.path)}.")
         metrics = version.metrics
         self.stdout.write(
             f"Chart classifier: {version} ready; on real charts of sources left out of its "
             f"training {metrics['accuracy']:.3f} right over {metrics['count']} charts."
         )
         return True
+
+    def holdout_charts(self):
+        """Charts of the holdout engine, drawn once into data/holdout_charts/<engine>/."""
+        folder = Path(settings.DATA_DIR) / "holdout_charts" / HOLDOUT_ENGINE
+        if not all(any((folder / label).glob("*")) for label in CHART_CLASSES):
+            call_command(
+                "make_chart_dataset",
+                str(folder),
+                per_class=HOLDOUT_PER_CLASS,
+                engines=HOLDOUT_ENGINE,
+                verbosity=0,
+                stdout=self.stdout,
+            )
+        return folder
+
+
+def export_summary(directory):
+    """Which export is served and why, from export.json, in a few words."""
+    report = json.loads((Path(directory) / EXPORT).read_text(encoding="utf-8"))
+    int8 = report.get("int8", {})
+    if "speedup" not in int8:
+        return f"{report['format']} (no int8 export: {int8.get('error', 'none')})"
+    judged = int8.get("judged_on", list(int8["accuracy"]))
+    lost = max(
+        (int8["accuracy"][name][FLOAT32] - int8["accuracy"][name][INT8] for name in judged),
+        default=float("nan"),
+    )
+    return (
+        f"{report['format']} (int8 {int8['speedup']:.2f}x as fast, at most "
+        f"{lost * 100:.2f} points lost on {', '.join(judged)}; int8 conversion and check "
+        f"{int8['convert_s'] + int8['measure_s']:.0f} s)"
+    )
