@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, drawers, tidy
+from mlcore.charts.base import ROUND, bubbles, drawers, stacks, tidy
 from mlcore.charts.text import pick
 
 PACKAGE = Path(__file__).parent / "js" / "node_modules" / "echarts"
@@ -194,21 +194,20 @@ def bars(rng, look, horizontal):
 
 
 def stacked_column(rng, look):
-    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
-    values = data.amounts(rng, n_series, n_groups)
-    if rng.random() < 0.3:
-        values = values / values.sum(axis=0) * 100
-    width = f"{rng.integers(30, 80)}%" if rng.random() < 0.4 else None
+    shape = stacks(rng, look.values)
+    gap = f"{100 * shape.gap:.0f}%"
     series = []
-    for row, name in zip(values, text.series_names(rng, n_series), strict=True):
+    for row, name in zip(shape.values, shape.names, strict=True):
         one = {"name": name, "type": "bar", "stack": "total", "data": tidy(row)}
-        if width:
-            one["barWidth"] = width
-        series.append({**one, **(labels(look, "inside") if n_groups <= 8 else {})})
+        one["barCategoryGap"] = gap
+        series.append({**one, **(labels(look, "inside") if shape.labelled else {})})
     x_name, y_name = axis_names(rng)
+    y_axis = value_axis(rng, y_name)
+    if shape.percent:
+        y_axis["max"] = 100
     return {
-        "xAxis": category_axis(rng, text.categories(rng, n_groups), x_name),
-        "yAxis": value_axis(rng, y_name),
+        "xAxis": category_axis(rng, shape.groups, x_name),
+        "yAxis": y_axis,
         "series": series,
     }
 
@@ -276,10 +275,9 @@ def boxplot(rng, look):
 
 
 def bubble(rng, look):
-    n, n_groups = int(rng.integers(6, 40)), pick(rng, [1, 1, 2, 3, 4])
-    x, y, group = data.points(rng, n, n_groups)
-    relative = rng.lognormal(0, rng.uniform(0.5, 1.2), n)
-    sizes = np.sqrt(np.clip(relative / relative.max(), 0.02, 1.0)) * rng.uniform(40, 90)
+    shape = bubbles(rng, 6, 40)
+    x, y, group, n_groups = shape.x, shape.y, shape.group, shape.n_groups
+    sizes = shape.radius * rng.uniform(40, 90) * shape.scale
     shaded = look.palette is not None and rng.random() < 0.3
     opacity = rng.uniform(0.5, 0.9)
     series = []

@@ -14,7 +14,7 @@ from pygal import formatters
 from pygal import style as styles
 
 from mlcore.charts import data, text
-from mlcore.charts.base import drawers, flatten, random_aspect, sides
+from mlcore.charts.base import bubbles, drawers, flatten, random_aspect, sides, stacks
 from mlcore.charts.text import pick
 
 LIGHT_STYLES = (
@@ -261,19 +261,23 @@ def bars(rng, config, horizontal):
 
 
 def stacked_column(rng, config):
-    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
-    values = data.amounts(rng, n_series, n_groups)
+    shape = stacks(rng)
+    values = shape.values
     settings = bar_settings(rng, values, 40)
-    if rng.random() < 0.3:
-        values = values / values.sum(axis=0) * 100
+    if shape.labelled:
+        settings["print_values"], settings["print_values_position"] = True, "center"
+    if shape.percent:
         settings["value_formatter"] = lambda v: f"{v:.0f}%"
-    chart = pygal.StackedBar(
-        x_labels=text.categories(rng, n_groups),
-        stack_from_top=rng.random() < 0.3,
-        **settings,
-        **config,
-    )
-    for name, row in zip(text.series_names(rng, n_series), values, strict=True):
+    labels = {"x_labels": shape.groups}
+    if len(shape.groups) > 20:
+        shown = int(rng.integers(6, 16))
+        labels |= {
+            "x_labels_major_every": int(np.ceil(len(shape.groups) / shown)),
+            "show_minor_x_labels": False,
+            "truncate_label": -1,
+        }
+    chart = pygal.StackedBar(stack_from_top=rng.random() < 0.3, **labels, **settings, **config)
+    for name, row in zip(shape.names, values, strict=True):
         chart.add(name, rounded(row))
     return chart
 
@@ -310,10 +314,9 @@ def boxplot(rng, config):
     return chart
 
 
-def points(rng, config, n, sizes):
-    """XY points without lines, one series per group; bubbles when sizes are given."""
-    n_groups = pick(rng, [1, 1, 1, 2, 3, 4])
-    x, y, group = data.points(rng, n, n_groups)
+def points(rng, config, x, y, group, n_groups, radii=None):
+    """XY points without lines, one series per group; bubbles when radii (in pixels) are given."""
+    n = len(x)
     chart = pygal.XY(
         stroke=False,
         dots_size=rng.uniform(2, 5) * scale(config) * (0.6 if n > 300 else 1.0),
@@ -321,7 +324,6 @@ def points(rng, config, n, sizes):
         x_value_formatter=value_formatter(rng, x),
         **config,
     )
-    radii = sizes(rng, n, config) if sizes else None
     for g, name in enumerate(text.series_names(rng, n_groups)):
         mine = np.flatnonzero(group == g)
         values = list(zip(rounded(x[mine]), rounded(y[mine]), strict=True))
@@ -334,20 +336,19 @@ def points(rng, config, n, sizes):
     return chart
 
 
-def bubble_radii(rng, n, config):
-    """Radii in chart pixels, so that areas follow a third variable."""
-    largest = rng.uniform(0.05, 0.11) * min(config["width"], config["height"])
-    weight = rng.lognormal(0, rng.uniform(0.8, 1.5), n)
-    return np.sqrt(np.clip(weight / weight.max(), 0.03, 1.0)) * largest
-
-
 def scatter_plot(rng, config):
-    return points(rng, config, int(rng.integers(25, 600)), None)
+    n, n_groups = int(rng.integers(25, 600)), pick(rng, [1, 1, 1, 2, 3, 4])
+    x, y, group = data.points(rng, n, n_groups)
+    return points(rng, config, x, y, group, n_groups)
 
 
 def bubble(rng, config):
     config["style"].dot_opacity = f"{rng.uniform(0.45, 0.85):.2f}"
-    return points(rng, config, int(rng.integers(6, 45)), bubble_radii)
+    shape = bubbles(rng)
+    largest = rng.uniform(0.05, 0.11) * shape.scale * min(config["width"], config["height"])
+    return points(
+        rng, config, shape.x, shape.y, shape.group, shape.n_groups, shape.radius * largest
+    )
 
 
 def wedges(rng, config, donut):

@@ -15,7 +15,7 @@ import vl_convert
 from PIL import Image
 
 from mlcore.charts import data, text
-from mlcore.charts.base import drawers, flatten, random_aspect, sides
+from mlcore.charts.base import bubbles, drawers, flatten, random_aspect, sides, stacks
 from mlcore.charts.text import pick
 
 THEMES = sorted(vl_convert.get_themes())
@@ -191,15 +191,20 @@ def number_format(values: np.ndarray) -> str:
 
 
 def stacked_column(rng, look):
-    n_groups, n = int(rng.integers(2, 11)), pick(rng, [2, 2, 3, 3, 4, 5])
-    groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
-    values = data.amounts(rng, n, n_groups)
-    frame = amounts_frame(values, groups, series)
+    shape = stacks(rng)
+    groups, series, n = shape.groups, shape.names, len(shape.names)
+    frame = amounts_frame(shape.values, groups, series)
     return (
         alt.Chart(frame)
-        .mark_bar(stroke=pick(rng, [None, None, "white"]))
+        .mark_bar(stroke=pick(rng, [None, None, "white"]) if len(groups) <= 20 else None)
         .encode(
-            x=alt.X("g:N", title=look.x_title, sort=groups, axis=category_axis(rng, groups)),
+            x=alt.X(
+                "g:N",
+                title=look.x_title,
+                sort=groups,
+                axis=category_axis(rng, groups),
+                scale=alt.Scale(paddingInner=shape.gap),
+            ),
             y=alt.Y("sum(v):Q", stack=pick(rng, ["zero", "zero", "normalize"]), title=look.y_title),
             color=alt.Color("s:N", scale=look.colour(), sort=series, legend=look.legend_for(n)),
             order=alt.Order("s_order:Q"),
@@ -286,16 +291,11 @@ def violin_plot(rng, look):
 
 
 def bubble(rng, look):
-    n, n_groups = int(rng.integers(8, 45)), pick(rng, [1, 1, 2, 3, 4])
-    x, y, group = data.points(rng, n, n_groups)
+    shape = bubbles(rng, 8, 45)
+    n_groups = shape.n_groups
     names = text.series_names(rng, n_groups)
     frame = pd.DataFrame(
-        {
-            "x": x,
-            "y": y,
-            "z": rng.lognormal(0, rng.uniform(0.5, 1.2), n),
-            "g": np.take(names, group),
-        }
+        {"x": shape.x, "y": shape.y, "z": shape.area, "g": np.take(names, shape.group)}
     )
     if n_groups > 1:
         fill = alt.Color("g:N", scale=look.colour(), sort=names, legend=look.legend_for(n_groups))
@@ -313,7 +313,9 @@ def bubble(rng, look):
             x=alt.X("x:Q", title=look.x_title, scale=alt.Scale(zero=False)),
             y=alt.Y("y:Q", title=look.y_title, scale=alt.Scale(zero=False)),
             size=alt.Size(
-                "z:Q", scale=alt.Scale(range=[20, int(rng.integers(900, 4000))]), legend=size_legend
+                "z:Q",
+                scale=alt.Scale(range=[20, int(rng.integers(900, 4000) * shape.scale**2)]),
+                legend=size_legend,
             ),
             color=fill,
         )
