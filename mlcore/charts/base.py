@@ -177,3 +177,19 @@ def bubbles(rng: np.random.Generator, fewest: int = 6, most: int = 45) -> Bubble
     area = np.clip(relative / relative.max(), 0.02, 1.0)
     scale = rng.uniform(1.5, 3.0) if few else 1.0
     return Bubbles(x, y, area, group, n_groups, scale)
+
+
+def numbered_columns(rng: np.random.Generator, horizontal: bool):
+    """Columns that are not a histogram though their categories are numbers: now and then (for
+    columns only) a series or two over years, months or numbered categories, 8 to 40 of them,
+    as statistics sites and papers publish them; as (values (n_series, n_groups), category
+    names). None, drawing nothing from rng for bars: the engine's own amounts and categories."""
+    if horizontal or rng.random() >= 0.35:
+        return None
+    n_series = pick(rng, [1, 1, 1, 2])
+    n = data.count(rng, 8, 40 if n_series == 1 else 14)
+    values = data.amounts(rng, n_series, n)
+    if rng.random() < 0.6:
+        return values, text.time_labels(rng, data.time_axis(rng, n))
+    start, step = int(rng.integers(0, 20)), pick(rng, [1, 1, 2, 5, 10])
+    return values, [str(start + step * i) for i in range(n)]

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, stacks, tidy
+from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, stacks, tidy
 from mlcore.charts.text import pick
 
 SCRIPT = Path(__file__).parent / "js" / "node_modules" / "chart.js" / "dist" / "chart.umd.min.js"
@@ -216,7 +216,8 @@ def bar_datasets(look, values, names, radius: int, border: int, each: bool = Fal
 
 def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column differ only in indexAxis."""
-    values = data.bar_amounts(rng)
+    numbered = numbered_columns(rng, horizontal)
+    values = data.bar_amounts(rng) if numbered is None else numbered[0]
     n_series, n_groups = values.shape
     names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
     radius = pick(rng, [0, 0, 0, 4, 6, 10])
@@ -225,7 +226,10 @@ def bars(rng, look, horizontal):
     datasets = bar_datasets(look, values, names, radius, border, each)
     chart = {
         "type": "bar",
-        "data": {"labels": text.categories(rng, n_groups), "datasets": datasets},
+        "data": {
+            "labels": text.categories(rng, n_groups) if numbered is None else numbered[1],
+            "datasets": datasets,
+        },
         "options": {
             "indexAxis": "y" if horizontal else "x",
             "scales": cartesian(rng, look),

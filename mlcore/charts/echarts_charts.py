@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, stacks, tidy
+from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, stacks, tidy
 from mlcore.charts.text import pick
 
 PACKAGE = Path(__file__).parent / "js" / "node_modules" / "echarts"
@@ -162,7 +162,8 @@ def area(rng, look):
 
 def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column swap their axes."""
-    values = data.bar_amounts(rng)
+    numbered = numbered_columns(rng, horizontal)
+    values = data.bar_amounts(rng) if numbered is None else numbered[0]
     n_series, n_groups = values.shape
     names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
     radius = pick(rng, [0, 0, 0, 4, 8])
@@ -183,7 +184,8 @@ def bars(rng, look, horizontal):
             one["barWidth"] = f"{rng.integers(30, 70)}%"
         series.append({**one, **labels(look, "right" if horizontal else "top")})
     x_name, y_name = axis_names(rng)
-    groups = category_axis(rng, text.categories(rng, n_groups), x_name)
+    names = text.categories(rng, n_groups) if numbered is None else numbered[1]
+    groups = category_axis(rng, names, x_name)
     amounts = value_axis(rng, y_name)
     if horizontal and rng.random() < 0.5:
         groups["inverse"] = True

@@ -5,7 +5,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import data, figures, text
-from mlcore.charts.base import bubbles, drawers, smooth_density, stacks
+from mlcore.charts.base import bubbles, drawers, numbered_columns, smooth_density, stacks
 from mlcore.charts.decorate import (
     category_ticks,
     label_bars,
@@ -46,9 +46,11 @@ def area(ax, rng, look):
 
 def bars(ax, rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column differ only in direction."""
-    values = data.bar_amounts(rng)
+    numbered = numbered_columns(rng, horizontal)
+    values = data.bar_amounts(rng) if numbered is None else numbered[0]
     n_series, n_groups = values.shape
-    groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
+    groups = text.categories(rng, n_groups) if numbered is None else numbered[1]
+    names = text.series_names(rng, n_series)
     colours = look.colours(n_series)
     if n_series == 1 and rng.random() < 0.25:
         colours = [look.colours(n_groups)]  # a colour per bar

@@ -21,7 +21,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 from PIL import Image
 
 from mlcore.charts import data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, image, stacks
+from mlcore.charts.base import ROUND, bubbles, drawers, image, numbered_columns, stacks
 from mlcore.charts.office_themes import (
     EXCEL_2003_LINES,
     SHEETS,
@@ -244,10 +244,16 @@ def bar_labels(ax, containers, values, fmt, theme, colours=None) -> None:
 
 def bars(fig, rng, theme, horizontal):
     """Clustered columns or bars, flat or in 3-D."""
-    n_series = pick(rng, [1, 1, 1, 2, 2, 3, 4])
-    n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
-    values = data.amounts(rng, n_series, n_groups)
-    groups, names = text.categories(rng, n_groups), series_names(rng, n_series)
+    numbered = numbered_columns(rng, horizontal)
+    if numbered is None:
+        n_series = pick(rng, [1, 1, 1, 2, 2, 3, 4])
+        n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
+        values = data.amounts(rng, n_series, n_groups)
+        groups = text.categories(rng, n_groups)
+    else:
+        values, groups = numbered
+        n_series, n_groups = values.shape
+    names = series_names(rng, n_series)
     colours = theme.colours(n_series)
     if n_groups <= 8 and rng.random() < 0.25:
         return bars_3d(fig, rng, theme, values, groups, names, horizontal, stacked=False)

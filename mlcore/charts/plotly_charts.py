@@ -12,7 +12,7 @@ import plotly.io as pio
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, stacks
+from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, stacks
 from mlcore.charts.text import pick
 
 SCRIPTS = [Path(plotly.__file__).parent / "package_data" / "plotly.min.js"]
@@ -106,9 +106,11 @@ def filled_between(rng, look):
 
 
 def bars(rng, look, horizontal):
-    values = data.bar_amounts(rng)
+    numbered = numbered_columns(rng, horizontal)
+    values = data.bar_amounts(rng) if numbered is None else numbered[0]
     n_series, n_groups = values.shape
-    groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
+    groups = text.categories(rng, n_groups) if numbered is None else numbered[1]
+    names = text.series_names(rng, n_series)
     colours = look.colours(n_series)
     per_bar = n_series == 1 and rng.random() < 0.25
     figure = go.Figure()

@@ -14,7 +14,15 @@ from pygal import formatters
 from pygal import style as styles
 
 from mlcore.charts import data, text
-from mlcore.charts.base import bubbles, drawers, flatten, random_aspect, sides, stacks
+from mlcore.charts.base import (
+    bubbles,
+    drawers,
+    flatten,
+    numbered_columns,
+    random_aspect,
+    sides,
+    stacks,
+)
 from mlcore.charts.text import pick
 
 LIGHT_STYLES = (
@@ -249,12 +257,14 @@ def bar_settings(rng: np.random.Generator, values: np.ndarray, labels: int) -> d
 
 def bars(rng, config, horizontal):
     """Single or grouped bars; bar and column differ only in direction."""
-    values = data.bar_amounts(rng)
+    numbered = numbered_columns(rng, horizontal)
+    values = data.bar_amounts(rng) if numbered is None else numbered[0]
     n_series, n_groups = values.shape
     if horizontal and "x_title" in config:
         config["x_title"], config["y_title"] = config["y_title"], config["x_title"]
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
-    chart = kind(x_labels=text.categories(rng, n_groups), **bar_settings(rng, values, 24), **config)
+    groups = text.categories(rng, n_groups) if numbered is None else numbered[1]
+    chart = kind(x_labels=groups, **bar_settings(rng, values, 24), **config)
     for name, row in zip(text.series_names(rng, n_series), values, strict=True):
         chart.add(name, rounded(row))
     return chart

@@ -15,7 +15,15 @@ import vl_convert
 from PIL import Image
 
 from mlcore.charts import data, text
-from mlcore.charts.base import bubbles, drawers, flatten, random_aspect, sides, stacks
+from mlcore.charts.base import (
+    bubbles,
+    drawers,
+    flatten,
+    numbered_columns,
+    random_aspect,
+    sides,
+    stacks,
+)
 from mlcore.charts.text import pick
 
 THEMES = sorted(vl_convert.get_themes())
@@ -140,10 +148,15 @@ def amounts_frame(values: np.ndarray, groups, series) -> pd.DataFrame:
 
 
 def bars(rng, look, horizontal):
-    n = pick(rng, [1, 1, 1, 2, 2, 3])
-    n_groups = int(rng.integers(2, 13 if n == 1 else 7))
-    groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
-    values = data.amounts(rng, n, n_groups)
+    numbered = numbered_columns(rng, horizontal)
+    if numbered is None:
+        n = pick(rng, [1, 1, 1, 2, 2, 3])
+        n_groups = int(rng.integers(2, 13 if n == 1 else 7))
+        groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
+        values = data.amounts(rng, n, n_groups)
+    else:
+        (values, groups), n = numbered, len(numbered[0])
+        series = text.series_names(rng, n)
     frame = amounts_frame(values, groups, series)
     order = groups if n > 1 or rng.random() < 0.6 else ("-x" if horizontal else "-y")
     value = (alt.X if horizontal else alt.Y)("v:Q", title=look.y_title)
