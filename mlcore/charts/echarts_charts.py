@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, stacks, tidy
+from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, scatter_dots, stacks, tidy
 from mlcore.charts.text import pick
 
 PACKAGE = Path(__file__).parent / "js" / "node_modules" / "echarts"
@@ -312,9 +312,9 @@ def bubble(rng, look):
 
 
 def scatter_plot(rng, look):
-    n, n_groups = int(rng.integers(25, 500)), pick(rng, [1, 1, 1, 2, 3, 4])
+    (n, grow), n_groups = scatter_dots(rng, 25, 500), pick(rng, [1, 1, 1, 2, 3, 4])
     x, y, group = data.points(rng, n, n_groups)
-    size = rng.uniform(4, 12) * (0.6 if n > 250 else 1.0)
+    size = rng.uniform(4, 12) * (0.6 if n > 250 else 1.0) * grow
     symbol = pick(rng, ["circle", "circle", "circle", *SYMBOLS[1:5]])
     names = text.series_names(rng, n_groups) if n_groups > 1 else [pick(rng, text.MEASURES)]
     series = []

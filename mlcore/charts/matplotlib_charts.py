@@ -5,7 +5,14 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import data, figures, text
-from mlcore.charts.base import bubbles, drawers, numbered_columns, smooth_density, stacks
+from mlcore.charts.base import (
+    bubbles,
+    drawers,
+    numbered_columns,
+    scatter_dots,
+    smooth_density,
+    stacks,
+)
 from mlcore.charts.decorate import (
     category_ticks,
     label_bars,
@@ -205,9 +212,10 @@ def bubble(ax, rng, look):
 
 
 def scatter_plot(ax, rng, look):
-    n, n_groups = int(rng.integers(25, 700)), pick(rng, [1, 1, 1, 2, 3, 4, 5])
+    n, grow = scatter_dots(rng, 25, 700)
+    n_groups = pick(rng, [1, 1, 1, 2, 3, 4, 5])
     x, y, group = data.points(rng, n, n_groups)
-    size = rng.uniform(6, 50) * (0.4 if n > 300 else 1.0)
+    size = rng.uniform(6, 50) * (0.4 if n > 300 else 1.0) * grow**2
     markers = [pick(rng, MARKERS)] * n_groups if rng.random() < 0.7 else MARKERS[:n_groups]
     alpha = rng.uniform(0.5, 1.0)
     edge = pick(rng, ["face", "face", "white", "black"]) if size > 20 else "face"

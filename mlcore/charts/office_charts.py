@@ -21,7 +21,15 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 from PIL import Image
 
 from mlcore.charts import data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, image, numbered_columns, stacks
+from mlcore.charts.base import (
+    ROUND,
+    bubbles,
+    drawers,
+    image,
+    numbered_columns,
+    scatter_dots,
+    stacks,
+)
 from mlcore.charts.office_themes import (
     EXCEL_2003_LINES,
     SHEETS,
@@ -489,11 +497,11 @@ def line(fig, rng, theme):
 
 def scatter_plot(fig, rng, theme):
     """Markers of one size, Excel's marker shapes, now and then a trendline with its equation."""
-    n_series, n = pick(rng, [1, 1, 1, 2, 3]), data.count(rng, 10, 250)
+    n_series, (n, grow) = pick(rng, [1, 1, 1, 2, 3]), scatter_dots(rng, 10, 250)
     x, y, group = data.points(rng, n, n_series)
     names, colours = series_names(rng, n_series), theme.colours(n_series, lines=True)
     ax = plot_axes(fig, theme)
-    size = rng.uniform(3.5, 7) * (0.7 if n > 120 else 1.0)
+    size = rng.uniform(3.5, 7) * (0.7 if n > 120 else 1.0) * grow
     hollow = rng.random() < 0.1
     handles = []
     for g, (colour, name) in enumerate(zip(colours, names, strict=True)):

@@ -12,7 +12,7 @@ import plotly.io as pio
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, stacks
+from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, scatter_dots, stacks
 from mlcore.charts.text import pick
 
 SCRIPTS = [Path(plotly.__file__).parent / "package_data" / "plotly.min.js"]
@@ -254,9 +254,9 @@ def bubble(rng, look):
 
 
 def scatter_plot(rng, look):
-    n, n_groups = int(rng.integers(25, 700)), pick(rng, [1, 1, 1, 2, 3, 4, 5])
+    (n, grow), n_groups = scatter_dots(rng, 25, 700), pick(rng, [1, 1, 1, 2, 3, 4, 5])
     x, y, group = data.points(rng, n, n_groups)
-    size = rng.uniform(6, 13) * (0.7 if n > 300 else 1.0)
+    size = rng.uniform(6, 13) * (0.7 if n > 300 else 1.0) * grow
     symbols = [pick(rng, SYMBOLS)] * n_groups if rng.random() < 0.7 else SYMBOLS[:n_groups]
     opacity = rng.uniform(0.5, 1.0)
     names = text.series_names(rng, n_groups)

@@ -25,6 +25,7 @@ from mlcore.charts.base import (
     points_frame,
     random_aspect,
     samples_frame,
+    scatter_dots,
     seed,
     sides,
     stacks,
@@ -502,9 +503,9 @@ def bubble(rng, look):
 
 def scatter_plot(rng, look):
     n_groups = pick(rng, [1, 1, 1, 2, 3, 4, 5])
-    n = int(rng.integers(25, 700))
+    n, grow = scatter_dots(rng, 25, 700)
     frame = points_frame(rng, n, n_groups, ordered=True)
-    size = rng.uniform(0.8, 3.5) * (0.5 if n > 300 else 1.0)
+    size = rng.uniform(0.8, 3.5) * (0.5 if n > 300 else 1.0) * grow
     alpha = pick(rng, [1.0, rng.uniform(0.3, 0.9)])
     smooth = rng.random() < 0.25
     if n_groups == 1:

@@ -21,6 +21,7 @@ from mlcore.charts.base import (
     flatten,
     numbered_columns,
     random_aspect,
+    scatter_dots,
     sides,
     stacks,
 )
@@ -336,11 +337,11 @@ def bubble(rng, look):
 
 
 def scatter_plot(rng, look):
-    n, n_groups = data.count(rng, 25, 700), pick(rng, [1, 1, 1, 2, 3, 4])
+    (n, grow), n_groups = scatter_dots(rng, 25, 700), pick(rng, [1, 1, 1, 2, 3, 4])
     x, y, group = data.points(rng, n, n_groups)
     names = text.series_names(rng, n_groups)
     frame = pd.DataFrame({"x": x, "y": y, "g": np.take(names, group)})
-    size = int(rng.integers(10, 60 if n < 300 else 30))
+    size = int(rng.integers(10, 60 if n < 300 else 30) * grow**2)
     chart = alt.Chart(frame)
     mark = pick(
         rng,
