@@ -14,7 +14,14 @@ pooled taps of mlcore.tapped, EfficientNet-Lite1 at 240 px, stretched) are compu
 image and cached in data/features/, so every recipe is compared on the same features in
 one run. Printed per recipe: a row per source (n, accuracy, worst classes), the image-weighted
 mean, the worst source, per-class recall and precision, macro F1, the calibration error before
-and after a temperature fitted on the left-out predictions, and the shipped model's figures.
+and after a temperature fitted on the left-out predictions, the shipped model's figures, and
+the commonest mistakes (true class -> answer) per left-out source.
+
+"published styles" recipes train on charts drawn by today's engines (the styles of issue 25:
+stacked columns, bubbles, numbered columns and scatter plots as the web publishes them) into
+data/bench/chart_styles; the others on data/bench/chart_engines, drawn before them. The rows
+"without ENGINE" leave that engine's drawn charts out: an engine worth drawing with lowers the
+left-out figures when it is gone.
 """
 
 import argparse
