@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, scatter_dots, stacks, tidy
+from mlcore.charts.base import ROUND, drawers, tidy
 from mlcore.charts.text import pick
 
 SCRIPT = Path(__file__).parent / "js" / "node_modules" / "chart.js" / "dist" / "chart.umd.min.js"
@@ -216,8 +216,7 @@ def bar_datasets(look, values, names, radius: int, border: int, each: bool = Fal
 
 def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column differ only in indexAxis."""
-    numbered = numbered_columns(rng, horizontal)
-    values = data.bar_amounts(rng) if numbered is None else numbered[0]
+    values = data.bar_amounts(rng)
     n_series, n_groups = values.shape
     names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
     radius = pick(rng, [0, 0, 0, 4, 6, 10])
@@ -226,10 +225,7 @@ def bars(rng, look, horizontal):
     datasets = bar_datasets(look, values, names, radius, border, each)
     chart = {
         "type": "bar",
-        "data": {
-            "labels": text.categories(rng, n_groups) if numbered is None else numbered[1],
-            "datasets": datasets,
-        },
+        "data": {"labels": text.categories(rng, n_groups), "datasets": datasets},
         "options": {
             "indexAxis": "y" if horizontal else "x",
             "scales": cartesian(rng, look),
@@ -243,20 +239,24 @@ def bars(rng, look, horizontal):
 
 
 def stacked_column(rng, look):
-    shape = stacks(rng, look.values)
-    values = shape.values
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
+    values = data.amounts(rng, n_series, n_groups)
+    if rng.random() < 0.3:
+        values = values / values.sum(axis=0) * 100
     radius = pick(rng, [0, 0, 0, 3])
     border = pick(rng, [0, 1]) if look.alpha < 1 else 0
-    datasets = bar_datasets(look, values, shape.names, radius, border)
-    y = {"stacked": True, "max": 100} if shape.percent else {"stacked": True}
-    scales = cartesian(rng, look, x={"stacked": True}, y=y)
-    bar = {"barPercentage": 1 - shape.gap, "categoryPercentage": pick(rng, [0.8, 0.9, 1.0])}
+    names = text.series_names(rng, n_series)
+    datasets = bar_datasets(look, values, names, radius, border)
+    scales = cartesian(rng, look, x={"stacked": True}, y={"stacked": True})
     chart = {
         "type": "bar",
-        "data": {"labels": shape.groups, "datasets": datasets},
-        "options": {"scales": scales, "datasets": {"bar": bar}},
+        "data": {"labels": text.categories(rng, n_groups), "datasets": datasets},
+        "options": {
+            "scales": scales,
+            "datasets": {"bar": {"barPercentage": rng.uniform(0.5, 0.95)}},
+        },
     }
-    if shape.labelled:
+    if look.values and n_groups <= 8:
         chart["values"] = value_texts(values, "center")
     return chart
 
@@ -288,9 +288,11 @@ def histogram(rng, look):
 
 
 def bubble(rng, look):
-    shape = bubbles(rng, 6, 40)
-    x, y, group, n_groups = shape.x, shape.y, shape.group, shape.n_groups
-    radii = shape.radius * rng.uniform(15, 35) * shape.scale
+    n, n_groups = int(rng.integers(6, 40)), pick(rng, [1, 1, 2, 3, 4])
+    x, y, group = data.points(rng, n, n_groups)
+    relative = rng.lognormal(0, rng.uniform(0.5, 1.2), n)
+    largest = rng.uniform(15, 35)
+    radii = np.sqrt(np.clip(relative / relative.max(), 0.02, 1.0)) * largest
     names = text.series_names(rng, n_groups)
     alpha = rng.uniform(0.4, 0.8)
     datasets = []
@@ -309,9 +311,9 @@ def bubble(rng, look):
 
 
 def scatter_plot(rng, look):
-    (n, grow), n_groups = scatter_dots(rng, 25, 500), pick(rng, [1, 1, 1, 2, 3, 4])
+    n, n_groups = int(rng.integers(25, 500)), pick(rng, [1, 1, 1, 2, 3, 4])
     x, y, group = data.points(rng, n, n_groups)
-    radius = rng.uniform(2, 5) * (0.6 if n > 250 else 1.0) * grow
+    radius = rng.uniform(2, 5) * (0.6 if n > 250 else 1.0)
     style = pick(rng, ["circle", "circle", "circle", *POINT_STYLES])
     names = text.series_names(rng, n_groups) if n_groups > 1 else [pick(rng, text.MEASURES)]
     datasets = []

@@ -81,9 +81,6 @@ def category_ticks(ax, rng: np.random.Generator, axis: str, names, positions=Non
     if axis == "y":
         ax.set_yticks(positions, names)
         return
-    if len(names) > 20:  # a long time series: every so many labelled, as libraries do
-        every = int(np.ceil(len(names) / rng.integers(6, 16)))
-        positions, names = positions[::every], names[::every]
     crowded = sum(len(name) + 1 for name in names) > 40
     angle = pick(rng, [30, 45, 90]) if crowded or rng.random() < 0.25 else 0
     align = "right" if angle in (30, 45) else "center"

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, scatter_dots, stacks, tidy
+from mlcore.charts.base import ROUND, drawers, tidy
 from mlcore.charts.text import pick
 
 PACKAGE = Path(__file__).parent / "js" / "node_modules" / "echarts"
@@ -162,8 +162,7 @@ def area(rng, look):
 
 def bars(rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column swap their axes."""
-    numbered = numbered_columns(rng, horizontal)
-    values = data.bar_amounts(rng) if numbered is None else numbered[0]
+    values = data.bar_amounts(rng)
     n_series, n_groups = values.shape
     names = text.series_names(rng, n_series) if n_series > 1 else [pick(rng, text.MEASURES)]
     radius = pick(rng, [0, 0, 0, 4, 8])
@@ -184,8 +183,7 @@ def bars(rng, look, horizontal):
             one["barWidth"] = f"{rng.integers(30, 70)}%"
         series.append({**one, **labels(look, "right" if horizontal else "top")})
     x_name, y_name = axis_names(rng)
-    names = text.categories(rng, n_groups) if numbered is None else numbered[1]
-    groups = category_axis(rng, names, x_name)
+    groups = category_axis(rng, text.categories(rng, n_groups), x_name)
     amounts = value_axis(rng, y_name)
     if horizontal and rng.random() < 0.5:
         groups["inverse"] = True
@@ -196,20 +194,21 @@ def bars(rng, look, horizontal):
 
 
 def stacked_column(rng, look):
-    shape = stacks(rng, look.values)
-    gap = f"{100 * shape.gap:.0f}%"
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
+    values = data.amounts(rng, n_series, n_groups)
+    if rng.random() < 0.3:
+        values = values / values.sum(axis=0) * 100
+    width = f"{rng.integers(30, 80)}%" if rng.random() < 0.4 else None
     series = []
-    for row, name in zip(shape.values, shape.names, strict=True):
+    for row, name in zip(values, text.series_names(rng, n_series), strict=True):
         one = {"name": name, "type": "bar", "stack": "total", "data": tidy(row)}
-        one["barCategoryGap"] = gap
-        series.append({**one, **(labels(look, "inside") if shape.labelled else {})})
+        if width:
+            one["barWidth"] = width
+        series.append({**one, **(labels(look, "inside") if n_groups <= 8 else {})})
     x_name, y_name = axis_names(rng)
-    y_axis = value_axis(rng, y_name)
-    if shape.percent:
-        y_axis["max"] = 100
     return {
-        "xAxis": category_axis(rng, shape.groups, x_name),
-        "yAxis": y_axis,
+        "xAxis": category_axis(rng, text.categories(rng, n_groups), x_name),
+        "yAxis": value_axis(rng, y_name),
         "series": series,
     }
 
@@ -277,9 +276,10 @@ def boxplot(rng, look):
 
 
 def bubble(rng, look):
-    shape = bubbles(rng, 6, 40)
-    x, y, group, n_groups = shape.x, shape.y, shape.group, shape.n_groups
-    sizes = shape.radius * rng.uniform(40, 90) * shape.scale
+    n, n_groups = int(rng.integers(6, 40)), pick(rng, [1, 1, 2, 3, 4])
+    x, y, group = data.points(rng, n, n_groups)
+    relative = rng.lognormal(0, rng.uniform(0.5, 1.2), n)
+    sizes = np.sqrt(np.clip(relative / relative.max(), 0.02, 1.0)) * rng.uniform(40, 90)
     shaded = look.palette is not None and rng.random() < 0.3
     opacity = rng.uniform(0.5, 0.9)
     series = []
@@ -312,9 +312,9 @@ def bubble(rng, look):
 
 
 def scatter_plot(rng, look):
-    (n, grow), n_groups = scatter_dots(rng, 25, 500), pick(rng, [1, 1, 1, 2, 3, 4])
+    n, n_groups = int(rng.integers(25, 500)), pick(rng, [1, 1, 1, 2, 3, 4])
     x, y, group = data.points(rng, n, n_groups)
-    size = rng.uniform(4, 12) * (0.6 if n > 250 else 1.0) * grow
+    size = rng.uniform(4, 12) * (0.6 if n > 250 else 1.0)
     symbol = pick(rng, ["circle", "circle", "circle", *SYMBOLS[1:5]])
     names = text.series_names(rng, n_groups) if n_groups > 1 else [pick(rng, text.MEASURES)]
     series = []

@@ -5,14 +5,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.charts import data, figures, text
-from mlcore.charts.base import (
-    bubbles,
-    drawers,
-    numbered_columns,
-    scatter_dots,
-    smooth_density,
-    stacks,
-)
+from mlcore.charts.base import drawers, smooth_density
 from mlcore.charts.decorate import (
     category_ticks,
     label_bars,
@@ -53,11 +46,9 @@ def area(ax, rng, look):
 
 def bars(ax, rng, look, horizontal):
     """Single or grouped bars, side by side; bar and column differ only in direction."""
-    numbered = numbered_columns(rng, horizontal)
-    values = data.bar_amounts(rng) if numbered is None else numbered[0]
+    values = data.bar_amounts(rng)
     n_series, n_groups = values.shape
-    groups = text.categories(rng, n_groups) if numbered is None else numbered[1]
-    names = text.series_names(rng, n_series)
+    groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
     colours = look.colours(n_series)
     if n_series == 1 and rng.random() < 0.25:
         colours = [look.colours(n_groups)]  # a colour per bar
@@ -77,23 +68,23 @@ def bars(ax, rng, look, horizontal):
 
 
 def stacked_column(ax, rng, look):
-    shape = stacks(rng, look.values)
-    n_series, n_groups = shape.values.shape
-    edge = edge_colour(rng) if n_groups <= 20 else "none"
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
+    values = data.amounts(rng, n_series, n_groups)
+    if rng.random() < 0.3:
+        values = values / values.sum(axis=0) * 100
+    groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
+    width, edge = rng.uniform(0.4, 0.9), edge_colour(rng)
     bottom = np.zeros(n_groups)
     containers = []
-    for row, colour, name in zip(shape.values, look.colours(n_series), shape.names, strict=True):
+    for row, colour, name in zip(values, look.colours(n_series), names, strict=True):
         bar = ax.bar(
-            np.arange(n_groups), row, 1 - shape.gap, bottom, color=colour, edgecolor=edge,
-            label=name,
-        )  # fmt: skip
+            np.arange(n_groups), row, width, bottom, color=colour, edgecolor=edge, label=name
+        )
         containers.append(bar)
         bottom += row
-    if shape.labelled:
-        label_bars(ax, containers, shape.values, center=True)
-    if shape.percent:
-        ax.set_ylim(0, 100)
-    category_ticks(ax, rng, "x", shape.groups)
+    if look.values and n_groups <= 8:
+        label_bars(ax, containers, values, center=True)
+    category_ticks(ax, rng, "x", groups)
 
 
 def histogram(ax, rng, look):
@@ -191,10 +182,11 @@ def violin_plot(ax, rng, look):
 
 
 def bubble(ax, rng, look):
-    shape = bubbles(rng)
-    n, n_groups, x, y, group = shape.n, shape.n_groups, shape.x, shape.y, shape.group
-    largest = (rng.uniform(0.08, 0.2) * shape.scale * min(look.figsize) * 72) ** 2  # points²
-    sizes = shape.area * largest
+    n, n_groups = int(rng.integers(6, 45)), pick(rng, [1, 1, 2, 3, 4])
+    x, y, group = data.points(rng, n, n_groups)
+    largest = (rng.uniform(0.08, 0.2) * min(look.figsize) * 72) ** 2  # marker area in points²
+    relative = rng.lognormal(0, rng.uniform(0.5, 1.2), n)
+    sizes = np.clip(relative / relative.max(), 0.03, 1.0) * largest
     style = {"alpha": rng.uniform(0.35, 0.85), "edgecolors": edge_colour(rng), "linewidths": 1}
     if rng.random() < 0.3:
         points = ax.scatter(x, y, s=sizes, c=rng.random(n), cmap=look.cmap, **style)
@@ -212,10 +204,9 @@ def bubble(ax, rng, look):
 
 
 def scatter_plot(ax, rng, look):
-    n, grow = scatter_dots(rng, 25, 700)
-    n_groups = pick(rng, [1, 1, 1, 2, 3, 4, 5])
+    n, n_groups = int(rng.integers(25, 700)), pick(rng, [1, 1, 1, 2, 3, 4, 5])
     x, y, group = data.points(rng, n, n_groups)
-    size = rng.uniform(6, 50) * (0.4 if n > 300 else 1.0) * grow**2
+    size = rng.uniform(6, 50) * (0.4 if n > 300 else 1.0)
     markers = [pick(rng, MARKERS)] * n_groups if rng.random() < 0.7 else MARKERS[:n_groups]
     alpha = rng.uniform(0.5, 1.0)
     edge = pick(rng, ["face", "face", "white", "black"]) if size > 20 else "face"

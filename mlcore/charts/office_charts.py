@@ -21,15 +21,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 from PIL import Image
 
 from mlcore.charts import data, text
-from mlcore.charts.base import (
-    ROUND,
-    bubbles,
-    drawers,
-    image,
-    numbered_columns,
-    scatter_dots,
-    stacks,
-)
+from mlcore.charts.base import ROUND, drawers, image
 from mlcore.charts.office_themes import (
     EXCEL_2003_LINES,
     SHEETS,
@@ -252,16 +244,10 @@ def bar_labels(ax, containers, values, fmt, theme, colours=None) -> None:
 
 def bars(fig, rng, theme, horizontal):
     """Clustered columns or bars, flat or in 3-D."""
-    numbered = numbered_columns(rng, horizontal)
-    if numbered is None:
-        n_series = pick(rng, [1, 1, 1, 2, 2, 3, 4])
-        n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
-        values = data.amounts(rng, n_series, n_groups)
-        groups = text.categories(rng, n_groups)
-    else:
-        values, groups = numbered
-        n_series, n_groups = values.shape
-    names = series_names(rng, n_series)
+    n_series = pick(rng, [1, 1, 1, 2, 2, 3, 4])
+    n_groups = int(rng.integers(2, 13 if n_series == 1 else 8))
+    values = data.amounts(rng, n_series, n_groups)
+    groups, names = text.categories(rng, n_groups), series_names(rng, n_series)
     colours = theme.colours(n_series)
     if n_groups <= 8 and rng.random() < 0.25:
         return bars_3d(fig, rng, theme, values, groups, names, horizontal, stacked=False)
@@ -299,15 +285,16 @@ def edge_style(rng, theme) -> dict:
 
 def stacked_column(fig, rng, theme):
     """Stacked or 100% stacked columns, flat or in 3-D, now and then with series lines."""
-    shape = stacks(rng)
-    values, groups, names, percent = shape.values, shape.groups, shape.names, shape.percent
-    n_series, n_groups = values.shape
-    if n_groups <= 8 and rng.random() < 0.35:
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5]), int(rng.integers(2, 13))
+    values = data.amounts(rng, n_series, n_groups)
+    percent = rng.random() < 0.25
+    if percent:
+        values = values / values.sum(axis=0) * 100
+    groups, names = text.categories(rng, n_groups), series_names(rng, n_series)
+    if n_groups <= 8 and rng.random() < 0.2:
         return bars_3d(fig, rng, theme, values, groups, names, horizontal=False, stacked=True)
     ax = plot_axes(fig, theme)
-    # Excel's gap width, or the narrow gap of a long series
-    width = bar_width(theme, n_series, stacked=True) if shape.gap >= 0.2 else 1 - shape.gap
-    edge = edge_style(rng, theme)
+    width, edge = bar_width(theme, n_series, stacked=True), edge_style(rng, theme)
     colours = theme.colours(n_series)
     tops = np.cumsum(values, axis=0)
     containers, handles = [], []
@@ -324,7 +311,7 @@ def stacked_column(fig, rng, theme):
     ax.set_xlim(-0.5, n_groups - 0.5)
     if rng.random() < theme.gradient:
         gradient_fill(ax, rng, containers, colours, horizontal=False)
-    if shape.labelled or (n_groups <= 12 and rng.random() < 0.3):
+    if rng.random() < 0.3:
         inner = number_format(rng, values)
         bar_labels(ax, containers, values, inner if not percent else fmt, theme, colours)
     category_axis(ax, rng, theme, groups)
@@ -497,11 +484,11 @@ def line(fig, rng, theme):
 
 def scatter_plot(fig, rng, theme):
     """Markers of one size, Excel's marker shapes, now and then a trendline with its equation."""
-    n_series, (n, grow) = pick(rng, [1, 1, 1, 2, 3]), scatter_dots(rng, 10, 250)
+    n_series, n = pick(rng, [1, 1, 1, 2, 3]), data.count(rng, 10, 250)
     x, y, group = data.points(rng, n, n_series)
     names, colours = series_names(rng, n_series), theme.colours(n_series, lines=True)
     ax = plot_axes(fig, theme)
-    size = rng.uniform(3.5, 7) * (0.7 if n > 120 else 1.0) * grow
+    size = rng.uniform(3.5, 7) * (0.7 if n > 120 else 1.0)
     hollow = rng.random() < 0.1
     handles = []
     for g, (colour, name) in enumerate(zip(colours, names, strict=True)):
@@ -534,13 +521,12 @@ def trendline(ax, rng, theme, x, y, colour) -> None:
 
 def bubble(fig, rng, theme):
     """Bubbles whose area follows a third value, the largest a quarter of the plot's height."""
-    shape = bubbles(rng, 4, 25)
-    n_series, x, y, group = shape.n_groups, shape.x, shape.y, shape.group
-    sizes = data.magnitude(rng) * shape.area
+    n_series, n = pick(rng, [1, 1, 2, 3]), int(rng.integers(4, 25))
+    x, y, group = data.points(rng, n, n_series)
+    sizes = data.magnitude(rng) * rng.lognormal(0, rng.uniform(0.3, 0.8), n)
     names, colours = series_names(rng, n_series), theme.colours(n_series)
     ax = plot_axes(fig, theme)
     largest = 0.25 * 0.7 * min(fig.get_size_inches()) * 72 * rng.uniform(0.6, 1.2)
-    largest *= min(shape.scale, 2.0)  # Excel's bubble scale goes to 300%
     areas = sizes / sizes.max() * largest**2
     alpha = pick(rng, [1.0, 1.0, 0.75, 0.6])
     edge = pick(rng, [theme.background, darker(colours[0], 0.3), "none"])

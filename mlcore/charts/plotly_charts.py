@@ -12,7 +12,7 @@ import plotly.io as pio
 from PIL import Image
 
 from mlcore.charts import browser, data, text
-from mlcore.charts.base import ROUND, bubbles, drawers, numbered_columns, scatter_dots, stacks
+from mlcore.charts.base import ROUND, drawers
 from mlcore.charts.text import pick
 
 SCRIPTS = [Path(plotly.__file__).parent / "package_data" / "plotly.min.js"]
@@ -106,11 +106,9 @@ def filled_between(rng, look):
 
 
 def bars(rng, look, horizontal):
-    numbered = numbered_columns(rng, horizontal)
-    values = data.bar_amounts(rng) if numbered is None else numbered[0]
+    values = data.bar_amounts(rng)
     n_series, n_groups = values.shape
-    groups = text.categories(rng, n_groups) if numbered is None else numbered[1]
-    names = text.series_names(rng, n_series)
+    groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
     colours = look.colours(n_series)
     per_bar = n_series == 1 and rng.random() < 0.25
     figure = go.Figure()
@@ -143,16 +141,20 @@ def label_bars(figure, rng, values, horizontal, inside=False):
 
 
 def stacked_column(rng, look):
-    shape = stacks(rng, look.values)
-    values, groups = shape.values, shape.groups
-    n_series, n_groups = values.shape
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
+    values = data.amounts(rng, n_series, n_groups)
+    groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
     figure = go.Figure()
-    for row, name, colour in zip(values, shape.names, look.colours(n_series), strict=True):
+    for row, name, colour in zip(values, names, look.colours(n_series), strict=True):
         figure.add_bar(x=groups, y=row, name=name, marker_color=colour)
-    figure.update_layout(barmode=pick(rng, ["stack", "stack", "relative"]), bargap=shape.gap)
-    if n_groups <= 20 and rng.random() < 0.3:
+    figure.update_layout(
+        barmode=pick(rng, ["stack", "stack", "relative"]),
+        barnorm="percent" if rng.random() < 0.25 else None,
+        bargap=rng.uniform(0.1, 0.5),
+    )
+    if rng.random() < 0.3:
         figure.update_traces(marker_line_width=1, marker_line_color=edge(look))
-    if shape.labelled:
+    if look.values and n_groups <= 8:
         label_bars(figure, rng, values, False, inside=True)
     return figure
 
@@ -227,9 +229,9 @@ def violin_plot(rng, look):
 
 
 def bubble(rng, look):
-    shape = bubbles(rng)
-    n, n_groups, x, y, group = shape.n, shape.n_groups, shape.x, shape.y, shape.group
-    size = shape.area
+    n, n_groups = int(rng.integers(6, 45)), pick(rng, [1, 1, 2, 3, 4])
+    x, y, group = data.points(rng, n, n_groups)
+    size = np.clip(rng.lognormal(0, rng.uniform(0.5, 1.0), n), 0.1, None)
     names = np.array(text.series_names(rng, n_groups))[group]
     coloured = rng.random() < 0.3
     frame = {"x": x, "y": y, "size": size, "group": names, "score": rng.random(n)}
@@ -241,7 +243,7 @@ def bubble(rng, look):
         x="x",
         y="y",
         size="size",
-        size_max=int(rng.integers(35, 80) * shape.scale),
+        size_max=int(rng.integers(35, 80)),
         color="score" if coloured else ("group" if n_groups > 1 else None),
         color_continuous_scale=look.scale,
         color_discrete_sequence=look.palette,
@@ -254,9 +256,9 @@ def bubble(rng, look):
 
 
 def scatter_plot(rng, look):
-    (n, grow), n_groups = scatter_dots(rng, 25, 700), pick(rng, [1, 1, 1, 2, 3, 4, 5])
+    n, n_groups = int(rng.integers(25, 700)), pick(rng, [1, 1, 1, 2, 3, 4, 5])
     x, y, group = data.points(rng, n, n_groups)
-    size = rng.uniform(6, 13) * (0.7 if n > 300 else 1.0) * grow
+    size = rng.uniform(6, 13) * (0.7 if n > 300 else 1.0)
     symbols = [pick(rng, SYMBOLS)] * n_groups if rng.random() < 0.7 else SYMBOLS[:n_groups]
     opacity = rng.uniform(0.5, 1.0)
     names = text.series_names(rng, n_groups)

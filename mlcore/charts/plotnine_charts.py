@@ -18,17 +18,14 @@ from PIL import Image
 from mlcore.charts import data, text
 from mlcore.charts.base import (
     ROUND,
-    bubbles,
     drawers,
     flatten,
     image,
     points_frame,
     random_aspect,
     samples_frame,
-    scatter_dots,
     seed,
     sides,
-    stacks,
 )
 from mlcore.charts.text import pick
 
@@ -291,39 +288,27 @@ def bar_labels(rng, look, frame: pd.DataFrame, position, horizontal: bool):
 
 
 def stacked_column(rng, look):
-    shape = stacks(rng, look.values)
-    n_series, n_groups = shape.values.shape
-    fmt = label_format(shape.values)
-    frame = pd.DataFrame(
-        {
-            "group": ordered(np.tile(shape.groups, n_series)),
-            "series": ordered(np.repeat(shape.names, n_groups)),
-            "value": shape.values.ravel(),
-            "label": [fmt.format(v) for v in shape.values.ravel()],
-        }
-    )
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
+    frame = amounts_frame(rng, data.amounts(rng, n_series, n_groups))
+    to_one = rng.random() < 0.25
+    position = p9.position_fill() if to_one else p9.position_stack()
     plot = (
         p9.ggplot(frame, p9.aes("group", "value", fill="series"))
         + p9.geom_col(
-            position=p9.position_stack(reverse=rng.random() < 0.5),
-            width=1 - shape.gap,
-            colour=pick(rng, [None, None, "white", look.ink]) if n_groups <= 20 else None,
+            position=position,
+            width=rng.uniform(0.4, 0.95),
+            colour=pick(rng, [None, None, "white", look.ink]),
             alpha=pick(rng, [1.0, 1.0, rng.uniform(0.7, 1.0)]),
         )
         + look.discrete("fill", n_series)
     )
-    if shape.labelled:
+    if look.values and n_groups <= 8:
+        vjust = p9.position_fill(vjust=0.5) if to_one else p9.position_stack(vjust=0.5)
         plot += p9.geom_text(
-            p9.aes(label="label"),
-            position=p9.position_stack(vjust=0.5),
-            size=look.text_size(),
-            color=look.ink,
+            p9.aes(label="label"), position=vjust, size=look.text_size(), color=look.ink
         )
-    if shape.percent and rng.random() < 0.7:
-        plot += p9.scale_y_continuous(labels=lambda breaks: [f"{b:.0f}%" for b in breaks])
-    if n_groups > 20:
-        every = int(np.ceil(n_groups / rng.integers(6, 16)))
-        plot += p9.scale_x_discrete(breaks=shape.groups[::every])
+    if to_one and rng.random() < 0.7:
+        plot += p9.scale_y_continuous(labels=lambda breaks: [f"{b:.0%}" for b in breaks])
     if n_groups > 6 and rng.random() < 0.5:
         look.settings["axis_text_x"] = p9.element_text(rotation=45, ha="right")
     return plot
@@ -457,13 +442,12 @@ def violin_plot(rng, look):
 
 
 def bubble(rng, look):
-    shape = bubbles(rng)
-    n_groups = shape.n_groups
-    names = text.series_names(rng, n_groups)
-    series = pd.Categorical(np.array(names)[shape.group], categories=names)
-    frame = pd.DataFrame({"x": shape.x, "y": shape.y, "series": series})
-    frame["size"] = (shape.area * data.magnitude(rng)).round(1)
-    largest = rng.uniform(7, 16) * shape.scale
+    n_groups = pick(rng, [1, 1, 2, 3, 4])
+    frame = points_frame(rng, int(rng.integers(6, 45)), n_groups, ordered=True)
+    frame["size"] = rng.lognormal(0, rng.uniform(0.4, 0.9), len(frame)).round(1) * data.magnitude(
+        rng
+    )
+    largest = rng.uniform(7, 16)
     sizes = (
         p9.scale_size_area(max_size=largest)
         if rng.random() < 0.3
@@ -503,9 +487,9 @@ def bubble(rng, look):
 
 def scatter_plot(rng, look):
     n_groups = pick(rng, [1, 1, 1, 2, 3, 4, 5])
-    n, grow = scatter_dots(rng, 25, 700)
+    n = int(rng.integers(25, 700))
     frame = points_frame(rng, n, n_groups, ordered=True)
-    size = rng.uniform(0.8, 3.5) * (0.5 if n > 300 else 1.0) * grow
+    size = rng.uniform(0.8, 3.5) * (0.5 if n > 300 else 1.0)
     alpha = pick(rng, [1.0, rng.uniform(0.3, 0.9)])
     smooth = rng.random() < 0.25
     if n_groups == 1:

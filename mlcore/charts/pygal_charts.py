@@ -14,15 +14,7 @@ from pygal import formatters
 from pygal import style as styles
 
 from mlcore.charts import data, text
-from mlcore.charts.base import (
-    bubbles,
-    drawers,
-    flatten,
-    numbered_columns,
-    random_aspect,
-    sides,
-    stacks,
-)
+from mlcore.charts.base import drawers, flatten, random_aspect, sides
 from mlcore.charts.text import pick
 
 LIGHT_STYLES = (
@@ -257,37 +249,31 @@ def bar_settings(rng: np.random.Generator, values: np.ndarray, labels: int) -> d
 
 def bars(rng, config, horizontal):
     """Single or grouped bars; bar and column differ only in direction."""
-    numbered = numbered_columns(rng, horizontal)
-    values = data.bar_amounts(rng) if numbered is None else numbered[0]
+    values = data.bar_amounts(rng)
     n_series, n_groups = values.shape
     if horizontal and "x_title" in config:
         config["x_title"], config["y_title"] = config["y_title"], config["x_title"]
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
-    groups = text.categories(rng, n_groups) if numbered is None else numbered[1]
-    chart = kind(x_labels=groups, **bar_settings(rng, values, 24), **config)
+    chart = kind(x_labels=text.categories(rng, n_groups), **bar_settings(rng, values, 24), **config)
     for name, row in zip(text.series_names(rng, n_series), values, strict=True):
         chart.add(name, rounded(row))
     return chart
 
 
 def stacked_column(rng, config):
-    shape = stacks(rng)
-    values = shape.values
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 13))
+    values = data.amounts(rng, n_series, n_groups)
     settings = bar_settings(rng, values, 40)
-    if shape.labelled:
-        settings["print_values"], settings["print_values_position"] = True, "center"
-    if shape.percent:
+    if rng.random() < 0.3:
+        values = values / values.sum(axis=0) * 100
         settings["value_formatter"] = lambda v: f"{v:.0f}%"
-    labels = {"x_labels": shape.groups}
-    if len(shape.groups) > 20:
-        shown = int(rng.integers(6, 16))
-        labels |= {
-            "x_labels_major_every": int(np.ceil(len(shape.groups) / shown)),
-            "show_minor_x_labels": False,
-            "truncate_label": -1,
-        }
-    chart = pygal.StackedBar(stack_from_top=rng.random() < 0.3, **labels, **settings, **config)
-    for name, row in zip(shape.names, values, strict=True):
+    chart = pygal.StackedBar(
+        x_labels=text.categories(rng, n_groups),
+        stack_from_top=rng.random() < 0.3,
+        **settings,
+        **config,
+    )
+    for name, row in zip(text.series_names(rng, n_series), values, strict=True):
         chart.add(name, rounded(row))
     return chart
 
@@ -324,9 +310,10 @@ def boxplot(rng, config):
     return chart
 
 
-def points(rng, config, x, y, group, n_groups, radii=None):
-    """XY points without lines, one series per group; bubbles when radii (in pixels) are given."""
-    n = len(x)
+def points(rng, config, n, sizes):
+    """XY points without lines, one series per group; bubbles when sizes are given."""
+    n_groups = pick(rng, [1, 1, 1, 2, 3, 4])
+    x, y, group = data.points(rng, n, n_groups)
     chart = pygal.XY(
         stroke=False,
         dots_size=rng.uniform(2, 5) * scale(config) * (0.6 if n > 300 else 1.0),
@@ -334,6 +321,7 @@ def points(rng, config, x, y, group, n_groups, radii=None):
         x_value_formatter=value_formatter(rng, x),
         **config,
     )
+    radii = sizes(rng, n, config) if sizes else None
     for g, name in enumerate(text.series_names(rng, n_groups)):
         mine = np.flatnonzero(group == g)
         values = list(zip(rounded(x[mine]), rounded(y[mine]), strict=True))
@@ -346,19 +334,20 @@ def points(rng, config, x, y, group, n_groups, radii=None):
     return chart
 
 
+def bubble_radii(rng, n, config):
+    """Radii in chart pixels, so that areas follow a third variable."""
+    largest = rng.uniform(0.05, 0.11) * min(config["width"], config["height"])
+    weight = rng.lognormal(0, rng.uniform(0.8, 1.5), n)
+    return np.sqrt(np.clip(weight / weight.max(), 0.03, 1.0)) * largest
+
+
 def scatter_plot(rng, config):
-    n, n_groups = int(rng.integers(25, 600)), pick(rng, [1, 1, 1, 2, 3, 4])
-    x, y, group = data.points(rng, n, n_groups)
-    return points(rng, config, x, y, group, n_groups)
+    return points(rng, config, int(rng.integers(25, 600)), None)
 
 
 def bubble(rng, config):
     config["style"].dot_opacity = f"{rng.uniform(0.45, 0.85):.2f}"
-    shape = bubbles(rng)
-    largest = rng.uniform(0.05, 0.11) * shape.scale * min(config["width"], config["height"])
-    return points(
-        rng, config, shape.x, shape.y, shape.group, shape.n_groups, shape.radius * largest
-    )
+    return points(rng, config, int(rng.integers(6, 45)), bubble_radii)
 
 
 def wedges(rng, config, donut):

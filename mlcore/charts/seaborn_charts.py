@@ -8,7 +8,7 @@ import seaborn.objects as so
 from PIL import Image
 
 from mlcore.charts import data, figures, text
-from mlcore.charts.base import bubbles, drawers, points_frame, samples_frame, seed, stacks
+from mlcore.charts.base import drawers, points_frame, samples_frame, seed
 from mlcore.charts.decorate import category_ticks, label_bars, steps, time_ticks, value_range
 from mlcore.charts.text import pick
 
@@ -79,24 +79,19 @@ def bars(ax, rng, look, horizontal):
 
 
 def stacked_column(ax, rng, look):
-    shape = stacks(rng)
-    n_series, n_groups = shape.values.shape
+    n_series, n_groups = pick(rng, [2, 2, 3, 3, 4, 5, 6]), int(rng.integers(2, 11))
+    groups, names = text.categories(rng, n_groups), text.series_names(rng, n_series)
+    values = data.amounts(rng, n_series, n_groups).ravel()
     frame = pd.DataFrame(
-        {
-            "group": np.tile(shape.groups, n_series),
-            "series": np.repeat(shape.names, n_groups),
-            "value": shape.values.ravel(),
-        }
+        {"group": np.tile(groups, n_series), "series": np.repeat(names, n_groups), "value": values}
     )
     mark = so.Bar(
-        width=1 - shape.gap,
-        alpha=rng.uniform(0.7, 1.0),
-        edgewidth=rng.uniform(0, 1.5) if n_groups <= 20 else 0,
+        width=rng.uniform(0.5, 0.9), alpha=rng.uniform(0.7, 1.0), edgewidth=rng.uniform(0, 1.5)
     )
     so.Plot(frame, x="group", y="value", color="series").add(mark, so.Stack()).scale(
         color=look.colours(n_series)
     ).on(ax).plot()
-    category_ticks(ax, rng, "x", shape.groups)
+    category_ticks(ax, rng, "x", groups)
 
 
 def histogram(ax, rng, look):
@@ -160,12 +155,10 @@ def violin_plot(ax, rng, look):
 
 
 def bubble(ax, rng, look):
-    shape = bubbles(rng)
-    n_groups = shape.n_groups
-    names = np.array(text.series_names(rng, n_groups))
-    frame = pd.DataFrame({"x": shape.x, "y": shape.y, "series": names[shape.group]})
-    frame["size"] = (shape.area * 10).round(1)
-    largest = (rng.uniform(0.08, 0.2) * shape.scale * min(look.figsize) * 72) ** 2
+    n_groups = pick(rng, [1, 1, 2, 3, 4])
+    frame = points_frame(rng, int(rng.integers(6, 45)), n_groups)
+    frame["size"] = rng.lognormal(0, rng.uniform(0.5, 1.2), len(frame)).round(1)
+    largest = (rng.uniform(0.08, 0.2) * min(look.figsize) * 72) ** 2
     colour = (
         {"hue": "size", "palette": look.cmap}
         if n_groups == 1

@@ -15,16 +15,7 @@ import vl_convert
 from PIL import Image
 
 from mlcore.charts import data, text
-from mlcore.charts.base import (
-    bubbles,
-    drawers,
-    flatten,
-    numbered_columns,
-    random_aspect,
-    scatter_dots,
-    sides,
-    stacks,
-)
+from mlcore.charts.base import drawers, flatten, random_aspect, sides
 from mlcore.charts.text import pick
 
 THEMES = sorted(vl_convert.get_themes())
@@ -149,15 +140,10 @@ def amounts_frame(values: np.ndarray, groups, series) -> pd.DataFrame:
 
 
 def bars(rng, look, horizontal):
-    numbered = numbered_columns(rng, horizontal)
-    if numbered is None:
-        n = pick(rng, [1, 1, 1, 2, 2, 3])
-        n_groups = int(rng.integers(2, 13 if n == 1 else 7))
-        groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
-        values = data.amounts(rng, n, n_groups)
-    else:
-        (values, groups), n = numbered, len(numbered[0])
-        series = text.series_names(rng, n)
+    n = pick(rng, [1, 1, 1, 2, 2, 3])
+    n_groups = int(rng.integers(2, 13 if n == 1 else 7))
+    groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
+    values = data.amounts(rng, n, n_groups)
     frame = amounts_frame(values, groups, series)
     order = groups if n > 1 or rng.random() < 0.6 else ("-x" if horizontal else "-y")
     value = (alt.X if horizontal else alt.Y)("v:Q", title=look.y_title)
@@ -205,20 +191,15 @@ def number_format(values: np.ndarray) -> str:
 
 
 def stacked_column(rng, look):
-    shape = stacks(rng)
-    groups, series, n = shape.groups, shape.names, len(shape.names)
-    frame = amounts_frame(shape.values, groups, series)
+    n_groups, n = int(rng.integers(2, 11)), pick(rng, [2, 2, 3, 3, 4, 5])
+    groups, series = text.categories(rng, n_groups), text.series_names(rng, n)
+    values = data.amounts(rng, n, n_groups)
+    frame = amounts_frame(values, groups, series)
     return (
         alt.Chart(frame)
-        .mark_bar(stroke=pick(rng, [None, None, "white"]) if len(groups) <= 20 else None)
+        .mark_bar(stroke=pick(rng, [None, None, "white"]))
         .encode(
-            x=alt.X(
-                "g:N",
-                title=look.x_title,
-                sort=groups,
-                axis=category_axis(rng, groups),
-                scale=alt.Scale(paddingInner=shape.gap),
-            ),
+            x=alt.X("g:N", title=look.x_title, sort=groups, axis=category_axis(rng, groups)),
             y=alt.Y("sum(v):Q", stack=pick(rng, ["zero", "zero", "normalize"]), title=look.y_title),
             color=alt.Color("s:N", scale=look.colour(), sort=series, legend=look.legend_for(n)),
             order=alt.Order("s_order:Q"),
@@ -305,11 +286,16 @@ def violin_plot(rng, look):
 
 
 def bubble(rng, look):
-    shape = bubbles(rng, 8, 45)
-    n_groups = shape.n_groups
+    n, n_groups = int(rng.integers(8, 45)), pick(rng, [1, 1, 2, 3, 4])
+    x, y, group = data.points(rng, n, n_groups)
     names = text.series_names(rng, n_groups)
     frame = pd.DataFrame(
-        {"x": shape.x, "y": shape.y, "z": shape.area, "g": np.take(names, shape.group)}
+        {
+            "x": x,
+            "y": y,
+            "z": rng.lognormal(0, rng.uniform(0.5, 1.2), n),
+            "g": np.take(names, group),
+        }
     )
     if n_groups > 1:
         fill = alt.Color("g:N", scale=look.colour(), sort=names, legend=look.legend_for(n_groups))
@@ -327,9 +313,7 @@ def bubble(rng, look):
             x=alt.X("x:Q", title=look.x_title, scale=alt.Scale(zero=False)),
             y=alt.Y("y:Q", title=look.y_title, scale=alt.Scale(zero=False)),
             size=alt.Size(
-                "z:Q",
-                scale=alt.Scale(range=[20, int(rng.integers(900, 4000) * shape.scale**2)]),
-                legend=size_legend,
+                "z:Q", scale=alt.Scale(range=[20, int(rng.integers(900, 4000))]), legend=size_legend
             ),
             color=fill,
         )
@@ -337,11 +321,11 @@ def bubble(rng, look):
 
 
 def scatter_plot(rng, look):
-    (n, grow), n_groups = scatter_dots(rng, 25, 700), pick(rng, [1, 1, 1, 2, 3, 4])
+    n, n_groups = data.count(rng, 25, 700), pick(rng, [1, 1, 1, 2, 3, 4])
     x, y, group = data.points(rng, n, n_groups)
     names = text.series_names(rng, n_groups)
     frame = pd.DataFrame({"x": x, "y": y, "g": np.take(names, group)})
-    size = int(rng.integers(10, 60 if n < 300 else 30) * grow**2)
+    size = int(rng.integers(10, 60 if n < 300 else 30))
     chart = alt.Chart(frame)
     mark = pick(
         rng,
