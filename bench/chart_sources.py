@@ -17,9 +17,9 @@ mean, the worst source, per-class recall and precision, macro F1, the calibratio
 and after a temperature fitted on the left-out predictions, the shipped model's figures, and
 the commonest mistakes (true class -> answer) per left-out source.
 
-"published styles" recipes train on charts drawn by today's engines (the styles of issue 25:
-stacked columns, bubbles, numbered columns and scatter plots as the web publishes them) into
-data/bench/chart_styles; the others on data/bench/chart_engines, drawn before them. The rows
+"published styles" recipes train on data/bench/chart_styles, the charts drawn by the engines
+of commit a10acfb (stacked columns, bubbles, numbered columns and scatter plots as the web
+publishes them; backed out since, see STYLED), the others on data/bench/chart_engines. The rows
 "without ENGINE" leave that engine's drawn charts out: an engine worth drawing with lowers the
 left-out figures when it is gone.
 """
@@ -42,10 +42,10 @@ from mlcore.charts.dataset import draw_each_engine, engine_of
 
 BACKBONE, SIZE, FIT = "efficientnet_lite1", 240, "stretch"
 SYNTHETIC = Path("data/bench/chart_engines")
-# The same plan drawn by the engines with the published styles of issue 25 (stacked columns and
-# bubbles as the web draws them): SYNTHETIC holds what the engines drew before them (commit
-# 17bbfd1), STYLED what they draw now. A fresh SYNTHETIC would be drawn by today's engines, so
-# "before" rows need SYNTHETIC drawn by that commit (README).
+# The same plan drawn by the engines with the published styles of issue 25 (commit a10acfb:
+# stacked columns, bubbles, numbered columns and scatter plots as the web publishes them),
+# backed out after they measured worse (README). Missing files are drawn by today's engines, so
+# the "published styles" rows mean what they say only with STYLED drawn at a10acfb.
 STYLED = Path("data/bench/chart_styles")
 CACHE = Path("data/features")  # shared with manage.py build_chart_head
 CHARTQA = "chartqa"  # the prefix of the four ChartQA publishers' sources
