@@ -4,7 +4,7 @@ and a clear message where the web cannot be reached."""
 import pytest
 
 from classifier import datasets
-from studio import collecting
+from studio import collecting, jobs
 from studio.models import CollectionJob
 from tests.classifier.test_scrape_images import needs_chromium, site  # noqa: F401 - a fixture
 
@@ -45,7 +45,7 @@ def test_a_collection_fills_the_class_from_a_gallery(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        job = collecting.start_collection(shapes, "circles", [f"{site.url}/gallery.html"], 4)
+        job = jobs.start_collection(shapes, "circles", [f"{site.url}/gallery.html"], 4)
     job.refresh_from_db()
     assert job.status == CollectionJob.Status.SUCCEEDED, job.log
     assert "'circles' has 3 of 4 images" in job.log and "the results ran out" in job.log
