@@ -21,6 +21,7 @@ import time
 import traceback
 from datetime import timedelta
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend
@@ -221,6 +222,8 @@ def lost(kind, job):
             result = default_task_backend.get_result(job.task_id)
         except TaskResultDoesNotExist:
             return ""
+        except (ImportError, SuspiciousOperation) as error:  # its task's path names no task
+            return f"The task queue could not run this job: {error}"
         if result.status == TaskResultStatus.FAILED:
             errors = "; ".join(error.traceback.strip().splitlines()[-1] for error in result.errors)
             return f"The task queue could not run this job: {errors}"
