@@ -1,22 +1,18 @@
-"""Collecting a class's images from the web: `scrape_images` run by a task worker.
+"""The collection job: a class's images collected from the web (classifier.collecting) by a task
+worker, on the studio's runner (studio.runner).
 
 Searches use the bing engine; queries that are all http(s) URLs are gallery pages (the gallery
 engine). Before the browser starts, the worker checks that it can reach the engine's hosts, so a
-machine without internet says so at once.
+machine without internet says so at once. While it runs, the job's log shows how many images it
+has kept; when it ends, what the collection did.
 """
 
 import socket
-import traceback
-from io import StringIO
 from urllib.parse import urlsplit
 
-from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.utils import timezone
-from django_tasks import task
+from classifier import collecting, datasets
 
-from classifier import datasets
-
+from . import runner
 from .models import CollectionJob
 
 Status = CollectionJob.Status
@@ -46,23 +42,6 @@ def engine_for(queries):
     return "gallery" if urls else "bing"
 
 
-def start_collection(classifier, label, queries, count):
-    """Queue a collection of up to count images for the class from the queries."""
-    datasets.class_folder(classifier, label)
-    engine_for(queries)
-    with transaction.atomic():
-        job = CollectionJob.objects.create(
-            classifier=classifier, label=label, queries=queries, count=count
-        )
-        transaction.on_commit(lambda: enqueue(job))
-    return job
-
-
-def enqueue(job):
-    result = collect_images.enqueue(job.pk)
-    CollectionJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
-
-
 def hosts(engine, queries):
     """The (host, port) each query's browser visit starts at."""
     if engine != "gallery":
@@ -86,42 +65,29 @@ def unreachable(addresses):
     return None
 
 
-def finish(job, status, log):
-    job.status = status
-    job.log = log
-    job.finished = timezone.now()
-    job.save(update_fields=["status", "log", "finished"])
+class Collection(runner.Kind):
+    model = CollectionJob
+
+    def body(self, job, progress):
+        engine = engine_for(job.queries)
+        failure = unreachable(hosts(engine, job.queries))
+        if failure:
+            return Status.FAILED, NO_INTERNET.format(failure)
+        try:
+            summary = collecting.collect(
+                datasets.folder(job.classifier),
+                job.label,
+                job.queries,
+                count=job.count,
+                engine=engine,
+                progress=progress,
+            )
+        except collecting.CollectError as error:
+            status, lines = Status.FAILED, [str(error)]
+        else:
+            status, lines = Status.SUCCEEDED, summary.lines()
+        job.log = ""  # the live count gives way to what the collection did
+        return status, "\n".join(lines)
 
 
-@task()
-def collect_images(job_id):
-    """Run a queued CollectionJob; returns the status it ended in."""
-    job = CollectionJob.objects.select_related("classifier").get(pk=job_id)
-    job.status = Status.RUNNING
-    job.save(update_fields=["status"])
-    engine = engine_for(job.queries)
-    failure = unreachable(hosts(engine, job.queries))
-    if failure:
-        finish(job, Status.FAILED, NO_INTERNET.format(failure))
-        return job.status
-    output = StringIO()
-    try:
-        call_command(
-            "scrape_images",
-            str(datasets.folder(job.classifier)),
-            f"--class={job.label}",
-            *(f"--query={query}" for query in job.queries),
-            f"--count={job.count}",
-            f"--engine={engine}",
-            verbosity=0,
-            stdout=output,
-            stderr=output,
-        )
-    except CommandError as error:
-        finish(job, Status.FAILED, f"{output.getvalue()}{error}")
-    except Exception:
-        finish(job, Status.FAILED, f"{output.getvalue()}{traceback.format_exc()}")
-        raise
-    else:
-        finish(job, Status.SUCCEEDED, output.getvalue())
-    return job.status
+COLLECTION = Collection()

@@ -58,7 +58,7 @@ class TrainingJob(models.Model):
 
 
 class CollectionJob(models.Model):
-    """Images searched for on the web for one class (scrape_images), run by a task worker."""
+    """Images searched for on the web for one class (classifier.collecting) by a task worker."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting for a worker"

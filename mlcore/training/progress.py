@@ -14,8 +14,13 @@ arguments:
 - ("epoch", epoch, epochs, logs): an epoch ended (counting from 1); logs maps "loss",
   "val_loss" and others to floats
 - ("saving",): the training is over and the model is being written and checked
+- ("comparing",): two saved classifiers are being compared (mlcore.training.comparison,
+  reported by callers)
+- ("collect", kept, wanted): images collected from the web and kept, of those wanted
+  (scraping a class, reported by its caller)
 
-A caller ignores the events it does not know. `ProgressBars` shows them in a terminal.
+A caller ignores the events it does not know. `title` names the stage an event starts or goes on
+with, for every screen that shows one (`ProgressBars` in a terminal, the studio's job pages).
 """
 
 from tqdm import tqdm
@@ -26,8 +31,25 @@ STAGES = {
     "features": ("Backbone features", "img"),
     "classify": ("Classifying", "img"),
     "heroes": ("Heroes saved", "hero"),
+    "collect": ("Collecting", "image"),
+}
+STEPS = {  # events that start a stage without counting
+    "saving": "Saving and checking the new version",
+    "comparing": "Comparing with the active version",
 }
 SHOWN_LOGS = ("loss", "val_loss", "val_accuracy")
+
+
+def title(event, *args):
+    """The stage an event belongs to, as people read it ("Training (head)"); None for an event
+    that names no stage (an epoch goes on with its phase's)."""
+    if event == "phase":
+        return f"Training ({args[0].replace('_', ' ')})"
+    if event == "fold":
+        return f"Cross-validation: fold {args[0]} of {args[1]}"
+    if event in STAGES:
+        return STAGES[event][0]
+    return STEPS.get(event)
 
 
 def ignore(*event):
@@ -44,7 +66,7 @@ class ProgressBars:
     def __call__(self, event, *args):
         if event == "phase":
             name, epochs = args
-            self.start(f"Training ({name.replace('_', ' ')})", epochs, "epoch", ("phase", name))
+            self.start(title(event, *args), epochs, "epoch", ("phase", name))
         elif event == "epoch":
             logs = args[2]
             self.bar.set_postfix(
@@ -54,11 +76,10 @@ class ProgressBars:
         elif event == "fold":
             self.close()
             self.stage = None
-            tqdm.write(f"Cross-validation: fold {args[0]} of {args[1]}")
+            tqdm.write(title(event, *args))
         elif event in STAGES:
             done, total = args
-            title, unit = STAGES[event]
-            self.start(title, total, unit, (event, total))
+            self.start(title(event), total, STAGES[event][1], (event, total))
             self.bar.update(done - self.bar.n)
 
     def start(self, title, total, unit, stage):

@@ -18,7 +18,7 @@ from heroproject import uploads
 from mlcore.storage import archives
 from mlcore.vision import images
 
-from .. import collecting
+from .. import jobs
 from ..forms import ClassForm, ClassifierForm, CollectForm, ImagesForm, ZipForm
 from ..models import CollectionJob
 
@@ -265,7 +265,7 @@ def collect(request, slug):
     if not form.is_valid():
         return page(request, classifier, status=400, collect_form=form)
     label, queries, count = (form.cleaned_data[name] for name in ("label", "queries", "count"))
-    collecting.start_collection(classifier, label, queries, count)
+    jobs.start_collection(classifier, label, queries, count)
     messages.success(
         request,
         f"Collecting up to {count} images for '{label}': a task worker runs it (manage.py "

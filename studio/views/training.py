@@ -36,15 +36,15 @@ def train(request, slug):
 
 @staff_member_required
 def job_page(request, pk):
-    """A job's progress, log and results; HTMX polls the partial while it runs."""
-    jobs.reap_abandoned()
+    """A job's progress, log and results; HTMX polls the partial while it runs. Reads only: a
+    job whose worker died shows as failed, and a worker records it."""
     job = get_object_or_404(TrainingJob.objects.select_related("classifier", "version"), pk=pk)
-    jobs.fail_if_lost(job)
     template = "studio/_job.html" if request.htmx else "studio/job.html"
     return render(request, template, job_context(job))
 
 
 def job_context(job):
+    job = jobs.as_seen(job)
     return {
         "job": job,
         "waiting_before": jobs.waiting_before(job),

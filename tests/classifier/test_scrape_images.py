@@ -369,3 +369,36 @@ def test_run_until_keeps_what_is_wanted_and_fetches_nothing_for_nothing():
     assert run_until(work, items, 4, lambda item: item % 3 == 0, workers=8) == 4
     assert max(peaks) <= 4
     assert taken == list(range(10))  # up to the fourth multiple of 3 and no further
+
+
+@needs_chromium
+def test_the_service_reports_progress_and_returns_a_summary(site, tmp_path):
+    from classifier.collecting import collect
+
+    events = []
+    summary = collect(
+        tmp_path / "art",
+        "art",
+        [f"{site.url}/gallery.html"],
+        count=4,
+        engine="gallery",
+        progress=lambda *event: events.append(event),
+    )
+    assert events == [("collect", kept, 4) for kept in range(4)]
+    assert (summary.had, summary.kept, summary.has, summary.outcome) == (0, 3, 3, "short")
+    assert summary.lines()[-1].startswith("'art' has 3 of 4 images")
+    assert saved(tmp_path / "art", "art") == sorted(
+        row["file"][4:] for row in manifest.read(tmp_path / "art")
+    )
+
+
+def test_the_service_and_the_studio_share_one_class_name_rule(tmp_path):
+    from classifier import datasets
+    from classifier.collecting import CollectError, collect
+
+    with pytest.raises(CollectError, match="must be a folder name") as caught:
+        collect(tmp_path, "../up", ["x"])
+    assert caught.value.option == "class"
+    with pytest.raises(datasets.DatasetError, match="cannot be a class name"):
+        datasets.check_class_name("../up", [])
+    assert not any(tmp_path.iterdir())

@@ -3,7 +3,7 @@
 What the OOM killer or a container stopped past its grace period does to `manage.py db_worker`
 mid-job: no version is half-written (no row, no v<N> directory), the next worker's job runs to
 success, and the killed job is then marked failed with its log kept and the files the killed
-process was staging removed (studio.jobs.reap_abandoned, mlcore.storage.model_dirs).
+process was staging removed (studio.runner.reap, mlcore.storage.model_dirs).
 
 The real site's data directory (LiveSite), real worker processes, the studio's training form
 for the options; the database is polled with sqlite3, the worker killed while its staging

@@ -4,7 +4,7 @@ and a clear message where the web cannot be reached."""
 import pytest
 
 from classifier import datasets
-from studio import collecting
+from studio import collecting, jobs
 from studio.models import CollectionJob
 from tests.classifier.test_scrape_images import needs_chromium, site  # noqa: F401 - a fixture
 
@@ -45,7 +45,7 @@ def test_a_collection_fills_the_class_from_a_gallery(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        job = collecting.start_collection(shapes, "circles", [f"{site.url}/gallery.html"], 4)
+        job = jobs.start_collection(shapes, "circles", [f"{site.url}/gallery.html"], 4)
     job.refresh_from_db()
     assert job.status == CollectionJob.Status.SUCCEEDED, job.log
     assert "'circles' has 3 of 4 images" in job.log and "the results ran out" in job.log
@@ -72,3 +72,24 @@ def test_engines_and_the_hosts_they_start_at():
     urls = ["https://example.org/a", "https://example.org/b", "http://x:8080/b"]
     assert collecting.hosts("gallery", urls) == [("example.org", 443), ("x", 8080)]
     assert collecting.engine_for(["http://:99999/"]) == "bing"  # no host: a search, not a page
+
+
+def test_a_queued_job_whose_task_no_longer_imports_is_failed_by_a_worker(
+    admin_client, shapes, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from studio import runner
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.start_collection(shapes, "circles", [CLOSED_PORT], 5)
+    job.refresh_from_db()
+    # Queued before the task moved (studio.collecting.collect_images is studio.tasks' now).
+    DBTaskResult.objects.filter(id=job.task_id).update(task_path="studio.collecting.collect_images")
+    page = admin_client.get("/studio/shapes/").content.decode()
+    assert "Waiting for a worker" in page
+    runner.reap(collecting.COLLECTION)  # what a worker does before each job it runs
+    job.refresh_from_db()
+    assert job.status == CollectionJob.Status.FAILED
+    assert job.log.startswith("The task queue could not run this job: ")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from classifier.models import ModelVersion, Prediction
 from mlcore.storage import model_dirs
-from studio import jobs
+from studio import jobs, runner, training
 from studio.models import TrainingJob
 from tests.factories import TRAINING_FORM
 
@@ -94,16 +94,17 @@ def test_a_queued_job_says_what_it_waits_for_and_can_be_cancelled(
     admin_client.post(f"/studio/jobs/{first.pk}/cancel")
     first.refresh_from_db()
     assert first.status == TrainingJob.Status.CANCELLED
-    assert jobs.run(first.pk) == TrainingJob.Status.CANCELLED  # a worker that gets it later
+    # a worker that gets it later
+    assert runner.run(training.TRAINING, first.pk) == TrainingJob.Status.CANCELLED
     assert not ModelVersion.objects.filter(number=2).exists()
 
 
 def test_a_running_job_stops_at_its_next_step_when_cancelled(shapes_classifier, dataset):
     job = TrainingJob.objects.create(classifier=shapes_classifier, options={})
-    progress = jobs.Progress(job)
+    progress = training.TRAINING.progress(job)
     progress("images", 1, 10)
     TrainingJob.objects.filter(pk=job.pk).update(cancel_requested=True)
-    with pytest.raises(jobs.JobCancelled):
+    with pytest.raises(runner.Cancelled):
         progress("phase", "head", 5)
     job.refresh_from_db()
     assert job.stage == "Training (head)" and job.total == 5
@@ -134,7 +135,7 @@ def test_the_job_of_a_killed_worker_is_failed_and_its_files_removed(
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     folder = settings.MODELS_DIR / "classifiers" / "shapes"
-    host = jobs.this_worker().rpartition(":")[0]
+    host = runner.this_worker().rpartition(":")[0]
     model_dirs.stage(folder, lambda f: (f / "half.keras").write_text("half"))  # ours: kept
     staged_by_dead = folder / f"{model_dirs.staging_prefix(host, dead.pid)}x"
     staged_by_dead.mkdir(parents=True)
@@ -148,10 +149,10 @@ def test_the_job_of_a_killed_worker_is_failed_and_its_files_removed(
         classifier=shapes_classifier,
         options={},
         status=TrainingJob.Status.RUNNING,
-        worker=jobs.this_worker(),
+        worker=runner.this_worker(),
         heartbeat=job.created,
     )
-    jobs.reap_abandoned()
+    runner.reap(training.TRAINING)
     job.refresh_from_db()
     alive.refresh_from_db()
     assert job.status == TrainingJob.Status.FAILED and "stopped while training" in job.log
@@ -161,21 +162,30 @@ def test_the_job_of_a_killed_worker_is_failed_and_its_files_removed(
     assert os.getpid() != dead.pid
 
 
-def test_a_queued_job_whose_task_failed_says_so(
-    admin_client, settings, shapes_classifier, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def lost_job(admin_client, settings, shapes_classifier, django_capture_on_commit_callbacks):
+    """A job queued in the database whose task the queue failed."""
+    from django_tasks_db.models import DBTaskResult
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post("/studio/shapes/train/", TINY)
     job = TrainingJob.objects.get()
-    from django_tasks_db.models import DBTaskResult
-
     task = DBTaskResult.objects.get(id=job.task_id)
     task.set_failed(RuntimeError("the worker could not import the task"))
+    return job
+
+
+def test_a_queued_job_whose_task_failed_says_so(admin_client, lost_job):
+    job = lost_job
     page = admin_client.get(job.get_absolute_url()).content.decode()
+    assert "Failed" in page and "could not import the task" in page
+    job.refresh_from_db()
+    assert job.status == TrainingJob.Status.QUEUED  # the page only reads: a worker records it
+    runner.reap(training.TRAINING)  # what a worker does before each job it runs
     job.refresh_from_db()
     assert job.status == TrainingJob.Status.FAILED
-    assert "could not run this job" in job.log and "could not import the task" in page
+    assert "could not run this job" in job.log and "could not import the task" in job.log
 
 
 def test_a_job_no_worker_takes_says_that_none_seems_to_run(
@@ -197,10 +207,77 @@ def test_the_time_left_is_estimated_from_the_share_done(shapes_classifier):
         classifier=shapes_classifier, options={}, status=TrainingJob.Status.RUNNING, overall=0.25
     )
     job.started = now - timedelta(minutes=2)
-    assert jobs.time_left(job, now) == "about 6 min left"
+    assert training.time_left(job, now) == "about 6 min left"
     job.overall = 0.9
-    assert jobs.time_left(job, now) == "under a minute left"
+    assert training.time_left(job, now) == "under a minute left"
     job.overall = 0.01
-    assert jobs.time_left(job, now) == ""  # too early to say
-    assert jobs.planned_units({"fine_tune": 0}) < jobs.planned_units({"fine_tune": 40})
-    assert jobs.planned_units({"cv": 5}) > 4 * jobs.planned_units({})  # six trainings, one scan
+    assert training.time_left(job, now) == ""  # too early to say
+    assert training.planned_units({"fine_tune": 0}) < training.planned_units({"fine_tune": 40})
+    assert training.planned_units({"cv": 5}) > 4 * training.planned_units(
+        {}
+    )  # six trainings, one scan
+
+
+def dead_worker():
+    """host:pid of a process of this host that has ended."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    return f"{runner.this_worker().rpartition(':')[0]}:{dead.pid}"
+
+
+def test_a_get_of_the_job_page_writes_nothing(admin_client, shapes_classifier, lost_job):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    killed = TrainingJob.objects.create(
+        classifier=shapes_classifier, options={}, status=TrainingJob.Status.RUNNING
+    )
+    TrainingJob.objects.filter(pk=killed.pk).update(worker=dead_worker())
+    before = list(TrainingJob.objects.order_by("pk").values())
+    for job in (lost_job, killed):
+        for headers in ({}, {"HX-Request": "true"}):
+            with CaptureQueriesContext(connection) as queries:
+                page = admin_client.get(job.get_absolute_url(), headers=headers)
+            assert page.status_code == 200 and "Failed" in page.content.decode()
+            writes = [
+                query["sql"]
+                for query in queries
+                if query["sql"].lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE")
+            ]
+            assert not writes, writes
+    assert "stopped while training" in admin_client.get(killed.get_absolute_url()).content.decode()
+    assert list(TrainingJob.objects.order_by("pk").values()) == before
+
+
+def test_the_stages_are_the_progress_protocols(shapes_classifier):
+    from mlcore.training import progress as events
+
+    job = TrainingJob.objects.create(classifier=shapes_classifier, options={"cv": 2})
+    progress = training.TRAINING.progress(job)
+    for event in [("scan", 3, 10), ("fold", 1, 2), ("images", 1, 10), ("features", 2, 10)]:
+        progress(*event)
+        assert job.stage == events.title(*event)  # written at most every REFRESH_SECONDS
+    progress("saving")  # a new stage: written at once
+    job.refresh_from_db()
+    assert job.stage == events.title("saving") == "Saving and checking the new version"
+
+
+def test_a_running_jobs_heartbeat_reaps_a_dead_workers_job(shapes_classifier, monkeypatch):
+    monkeypatch.setattr(runner, "REAP_SECONDS", 0)
+    alive = TrainingJob.objects.create(
+        classifier=shapes_classifier,
+        options={},
+        status=TrainingJob.Status.RUNNING,
+        worker=runner.this_worker(),
+    )
+    dead = TrainingJob.objects.create(
+        classifier=shapes_classifier,
+        options={},
+        status=TrainingJob.Status.RUNNING,
+        worker=dead_worker(),
+    )
+    training.TRAINING.progress(alive)("phase", "head", 3)
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == TrainingJob.Status.FAILED and "stopped while training" in dead.log
+    assert alive.status == TrainingJob.Status.RUNNING and alive.heartbeat
