@@ -67,6 +67,8 @@ def unreachable(addresses):
 
 class Collection(runner.Kind):
     model = CollectionJob
+    noun, doing = "collection", "collecting"
+    after_cancel = after_death = "the images it had kept stay in the dataset"
 
     def body(self, job, progress):
         engine = engine_for(job.queries)

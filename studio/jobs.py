@@ -41,6 +41,11 @@ def as_seen(job):
     return runner.as_seen(training.TRAINING, job)
 
 
+def collection_as_seen(job):
+    """The collection job as the dataset page shows it (runner.as_seen)."""
+    return runner.as_seen(collecting.COLLECTION, job)
+
+
 def waiting_before(job):
     """How many jobs a queued job waits behind (those queued before it and those running)."""
     if job.status != Status.QUEUED:

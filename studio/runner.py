@@ -62,8 +62,9 @@ class Kind:
     """A kind of job: its model, its body, its progress. Subclasses say what is their own."""
 
     model = None
-    watched = False  # whether its rows say which worker runs them and when it last spoke
     noun, doing = "job", "running"  # its log's words: "start the job again", "while running"
+    after_cancel = "nothing was saved"  # what a cancelled job leaves
+    after_death = "its partial files were removed"  # what a job whose worker died leaves
 
     def select(self):
         return self.model.objects.select_related("classifier")
@@ -122,13 +123,9 @@ def claim(kind, job_id):
         job = kind.select().select_for_update().get(pk=job_id)
         if job.status != QUEUED:
             return None
-        job.status = RUNNING
-        fields = ["status"]
-        if kind.watched:
-            job.worker, job.started = this_worker(), timezone.now()
-            job.heartbeat = job.started
-            fields += ["worker", "started", "heartbeat"]
-        job.save(update_fields=fields)
+        job.status, job.worker, job.started = RUNNING, this_worker(), timezone.now()
+        job.heartbeat = job.started
+        job.save(update_fields=["status", "worker", "started", "heartbeat"])
     return job
 
 
@@ -143,7 +140,7 @@ def run(kind, job_id):
     try:
         status, line = kind.body(job, progress)
     except Cancelled:
-        finish(job, CANCELLED, f"Cancelled while {kind.doing}; nothing was saved.")
+        finish(job, CANCELLED, f"Cancelled while {kind.doing}; {kind.after_cancel}.")
     except Exception as error:
         log.exception("%s failed", job)
         finish(job, FAILED, "".join(traceback.format_exception_only(error)).strip())
@@ -155,7 +152,7 @@ def run(kind, job_id):
 class Progress:
     """mlcore.training.progress's events written to the job's row, at most every
     REFRESH_SECONDS (at once for those that start a stage): `record` says what an event changes,
-    `fields` which fields a write saves. A watched job's writes are its heartbeat, after which it
+    `fields` which fields a write saves. A job's writes are its heartbeat, after which it
     reads whether staff cancelled it and, every REAP_SECONDS, reaps others' lost jobs."""
 
     fields = ["log"]
@@ -186,19 +183,14 @@ class Progress:
 
     def save(self):
         self.written, job = time.monotonic(), self.job
-        fields = list(self.fields)
-        if self.kind.watched:
-            job.heartbeat = timezone.now()
-            fields.append("heartbeat")
-        job.save(update_fields=fields)
+        job.heartbeat = timezone.now()
+        job.save(update_fields=[*self.fields, "heartbeat"])
 
     def write(self, force=False):
         now = time.monotonic()
         if not force and now - self.written < REFRESH_SECONDS:
             return
         self.save()
-        if not self.kind.watched:
-            return
         job = self.job
         if type(job).objects.filter(pk=job.pk, cancel_requested=True).exists():
             raise Cancelled
@@ -210,12 +202,12 @@ class Progress:
 def lost(kind, job):
     """Why a job that is not finished never will be (its worker died, or the queue could not
     run its task), or "" when it may yet. Reads only."""
-    if job.status == RUNNING and kind.watched:
+    if job.status == RUNNING:
         silent_since = timezone.now() - SILENT_LIMIT
         if not is_alive(job.worker) or not job.heartbeat or job.heartbeat <= silent_since:
             return (
                 f"The worker {job.worker} stopped while {kind.doing} (killed or crashed); "
-                f"its partial files were removed. Start the {kind.noun} again."
+                f"{kind.after_death}. Start the {kind.noun} again."
             )
     if job.status == QUEUED and job.task_id and default_task_backend.supports_get_result:
         try:

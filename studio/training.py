@@ -100,7 +100,6 @@ def folder_of(job):
 
 class Training(runner.Kind):
     model = TrainingJob
-    watched = True
     noun, doing = "training", "training"
 
     def progress(self, job):

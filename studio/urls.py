@@ -19,6 +19,11 @@ urlpatterns = [
     path("<slug:slug>/images/<str:label>/<str:name>", datasets.image, name="image"),
     path("<slug:slug>/predictions/", datasets.add_predictions, name="add_predictions"),
     path("<slug:slug>/collect/", datasets.collect, name="collect"),
+    path(
+        "<slug:slug>/collect/<int:pk>/cancel",
+        datasets.cancel_collection,
+        name="cancel_collection",
+    ),
     path("<slug:slug>/examples/", datasets.pick_examples, name="pick_examples"),
     # the review queue: label visitors' uploads (studio/views/review.py)
     path("<slug:slug>/review/", review.queue, name="review"),

@@ -1,9 +1,10 @@
-"""The squashed migrations: a database migrated before the squash needs nothing applied.
+"""The squashed migrations: a database migrated before the squash needs only what came after.
 
 Each app's migrations were squashed into one initial migration that `replaces` the old ones, and
-the old files were deleted. The test database is a fresh one, built by `migrate` from the squashed
-migrations; the tests rewrite its `django_migrations` (inside the test's transaction, rolled back
-afterwards) to what an older database holds and ask the executor what it would apply.
+the old files were deleted; migrations written since come after it. The test database is a
+fresh one, built by `migrate`; the tests rewrite its `django_migrations` (inside the test's
+transaction, rolled back afterwards) to what an older database holds and ask the executor what
+it would apply.
 """
 
 import pytest
@@ -38,6 +39,13 @@ SQUASHED = {
 }
 
 
+def later():
+    """Our apps' migrations written after the squash."""
+    graph = MigrationExecutor(connection).loader.graph
+    first = {(app, SQUASHED.get(app, names[-1])) for app, names in OLD.items()}
+    return {key for key in graph.nodes if key[0] in OLD} - first
+
+
 def plan():
     """What `migrate` would apply to the test database as its records now stand."""
     executor = MigrationExecutor(connection)
@@ -55,17 +63,19 @@ def record_only(names):
     )
 
 
-def test_each_app_has_one_migration_replacing_all_the_old_ones():
+def test_each_app_starts_with_one_migration_replacing_all_the_old_ones():
     graph = MigrationExecutor(connection).loader.graph
     for app, old_names in OLD.items():
-        nodes = [key for key in graph.nodes if key[0] == app]
-        assert len(nodes) == 1, nodes
-        migration = graph.nodes[nodes[0]]
+        roots = [key for key in graph.root_nodes(app)]
+        assert len(roots) == 1, roots
+        migration = graph.nodes[roots[0]]
         if app in SQUASHED:
             assert migration.name == SQUASHED[app]
             assert migration.replaces == [(app, name) for name in old_names]
         else:
             assert [migration.name] == old_names
+    for key in later():
+        assert not graph.nodes[key].replaces, key
 
 
 def test_a_fresh_database_records_the_squashed_and_the_old_names():
@@ -74,23 +84,23 @@ def test_a_fresh_database_records_the_squashed_and_the_old_names():
     )
     old = {(app, name) for app, names in OLD.items() for name in names}
     squashed = set(SQUASHED.items())
-    assert recorded == old | squashed
+    assert recorded == old | squashed | later()
     assert plan() == []
 
 
-def test_a_database_migrated_before_the_squash_needs_nothing_applied():
+def test_a_database_migrated_before_the_squash_needs_only_the_later_migrations():
     record_only(OLD)
     assert not MigrationRecorder.Migration.objects.filter(
         app__in=SQUASHED, name__contains="squashed"
     ).exists()
-    assert plan() == []
+    assert {(migration.app_label, migration.name) for migration, _ in plan()} == later()
 
 
 def test_a_database_without_our_apps_would_apply_each_squashed_migration():
     record_only({})
     to_apply = [(migration.app_label, migration.name) for migration, backwards in plan()]
     expected = {(app, SQUASHED.get(app, names[-1])) for app, names in OLD.items()}
-    assert set(to_apply) == expected
+    assert set(to_apply) == expected | later()
     assert to_apply.index(("studio", SQUASHED["studio"])) > to_apply.index(
         ("classifier", SQUASHED["classifier"])
     )

@@ -34,8 +34,8 @@ def page(request, classifier, status=200, **forms):
     """The classifier's dataset page; forms replace the empty ones (to show their errors)."""
     found = datasets.classes(classifier)
     show = request.GET.get("show")
-    collections = list(classifier.collections.all()[:RECENT_COLLECTIONS])
-    finished = (CollectionJob.Status.SUCCEEDED, CollectionJob.Status.FAILED)
+    recent = classifier.collections.all()[:RECENT_COLLECTIONS]
+    collections = [jobs.collection_as_seen(job) for job in recent]
     context = {
         "classifier": classifier,
         "panels": [panel(group, group.name == show) for group in found],
@@ -47,7 +47,7 @@ def page(request, classifier, status=200, **forms):
         "waiting": len(datasets.waiting_predictions(classifier)),
         "examples": classifier.examples.all(),
         "collections": collections,
-        "collecting": any(job.status not in finished for job in collections),
+        "collecting": any(not job.is_finished for job in collections),
         **forms,
     }
     return render(request, "studio/classifier.html", context, status=status)
@@ -272,6 +272,15 @@ def collect(request, slug):
         "db_worker); its log shows below.",
     )
     return redirect("studio:classifier", classifier.slug)
+
+
+@staff_member_required
+@require_POST
+def cancel_collection(request, slug, pk):
+    job = get_object_or_404(CollectionJob, pk=pk, classifier__slug=slug)
+    jobs.cancel(job)
+    messages.info(request, "Cancelled." if job.is_finished else "Cancelling at the next image...")
+    return redirect("studio:classifier", slug=slug)
 
 
 @staff_member_required
