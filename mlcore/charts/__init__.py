@@ -10,6 +10,9 @@ modules, each imported only when needed (some take seconds):
 - browser.py: charts drawn by JavaScript libraries in headless Chromium
 - render.py, surround.py: one chart as an image file, now and then on a page or photographed
 - dataset.py: a labelled dataset, drawn in parallel
+- real.py, shipped.py: real charts read from a folder; the shipped chart head and its manifest
+Imports no Django and no app; drawing loads matplotlib and the other engines' libraries (and
+Chromium), so web workers never import this package's modules beyond this one.
 """
 
 CHART_CLASSES = [
