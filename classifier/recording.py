@@ -25,11 +25,12 @@ EXTENSIONS = {
 }
 
 
-def classify_and_record(classifier, data, client="", thumbnail_later=False):
-    """Classify an upload's bytes with the classifier's active version and store the prediction
-    (see record); raises serving.ClassifierUnavailable or images.ImageError."""
+def classify_and_record(classifier, data, client="", thumbnail_later=False, version=None):
+    """Classify an upload's bytes with the classifier's active version (version, when the caller
+    has read it with the classifier) and store the prediction (see record); raises
+    serving.ClassifierUnavailable or images.ImageError."""
     started = time.perf_counter()
-    classification = classify(classifier, data)
+    classification = classify(classifier, data, version)
     latency_ms = (time.perf_counter() - started) * 1000
     return record(classifier, classification, data, latency_ms, client, thumbnail_later)
 

@@ -133,3 +133,20 @@ def test_awkward_images_work(client, shapes_classifier, name):
     response = client.post("/api/classify/shapes", {"image": upload(GOOD_UPLOADS[name](), name)})
     assert response.status_code == 200, response.content
     assert Prediction.objects.count() == 1
+
+
+def test_a_classification_costs_one_query_and_the_prediction_row(
+    client, shapes_classifier, shapes_dir
+):
+    """Pinned: the classifier and its active version in one query, then the row's insert (the
+    limiter's own queries come on top when a rate is set). A rise fails here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = red_circle(shapes_dir)
+    client.post("/api/classify/shapes", {"image": upload(data)})  # the model loads
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/classify/shapes", {"image": upload(data)})
+    assert response.status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len([q for q in sql if not q.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]) == 2, sql
