@@ -3,13 +3,14 @@
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
-from classifier import thumbnails
+from classifier import recording, thumbnails
 from classifier.models import ImageClassifier, Prediction
 from heroproject.versions import make_active
 from tests.classifier.uploading import BAD_UPLOADS, GOOD_UPLOADS, red_circle, upload
@@ -87,6 +88,11 @@ def test_api_bad_uploads_are_json_400s(client, shapes_classifier, data, name, hi
     assert response.status_code == 400
     assert hint.lower() in response.json()["error"].lower()
     assert not Prediction.objects.exists()
+    # An original whose write started before the image was refused is deleted once written.
+    recording.original_writers.shutdown(wait=True, cancel_futures=False)
+    recording.original_writers = ThreadPoolExecutor(max_workers=8)
+    originals = default_storage.path("predictions/originals")
+    assert not [f for _, _, files in os.walk(originals) for f in files]
 
 
 def test_no_file(client, shapes_classifier):
