@@ -3,6 +3,7 @@ prediction's row."""
 
 import io
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,16 +26,53 @@ EXTENSIONS = {
 }
 
 
-def classify_and_record(classifier, data, client="", thumbnail_later=False):
-    """Classify an upload's bytes with the classifier's active version and store the prediction
-    (see record); raises serving.ClassifierUnavailable or images.ImageError."""
+# Originals are written and flushed to disk (heroproject.storage) on these threads while the
+# request's own thread decodes and classifies the upload: the wait for the disk overlaps the
+# CPU work instead of following it. record() waits for the write before the row commits.
+original_writers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="originals")
+
+
+def save_original(data, extension):
+    return default_storage.save(upload_name("originals", extension), ContentFile(data))
+
+
+def delete_unnamed(future):
+    """The original of an upload that got no row: deleted once written."""
+    if future.exception() is None:
+        default_storage.delete(future.result())
+
+
+def start_original(data):
+    """The original's durable write, started on a writer thread; None when originals are not
+    kept or the bytes are no image Pillow recognises (the classification will refuse them)."""
+    if not settings.PREDICTIONS_KEEP_ORIGINALS:
+        return None
+    try:
+        extension = EXTENSIONS.get(Image.open(io.BytesIO(data)).format, "bin")
+    except Exception:  # Pillow's many errors on bytes that are no image
+        return None
+    return original_writers.submit(save_original, data, extension)
+
+
+def classify_and_record(classifier, data, client="", thumbnail_later=False, version=None):
+    """Classify an upload's bytes with the classifier's active version (version, when the caller
+    has read it with the classifier) and store the prediction (see record); raises
+    serving.ClassifierUnavailable or images.ImageError."""
+    original = start_original(data)
     started = time.perf_counter()
-    classification = classify(classifier, data)
+    try:
+        classification = classify(classifier, data, version)
+    except BaseException:
+        if original is not None:
+            original.add_done_callback(delete_unnamed)
+        raise
     latency_ms = (time.perf_counter() - started) * 1000
-    return record(classifier, classification, data, latency_ms, client, thumbnail_later)
+    return record(classifier, classification, data, latency_ms, client, thumbnail_later, original)
 
 
-def record(classifier, classification, data, latency_ms, client="", thumbnail_later=False):
+def record(
+    classifier, classification, data, latency_ms, client="", thumbnail_later=False, original=None
+):
     """Store an upload's original, then the prediction's row that names it; returns the row.
 
     client is the keyed hash of the visitor's address (ownership.client_hash), or "".
@@ -45,13 +83,18 @@ def record(classifier, classification, data, latency_ms, client="", thumbnail_la
     thumbnail_later (the API, whose answer does not show it) a writer thread draws it after the
     answer, and `thumbnails.ensure_thumbnail` draws one that a crash lost. Without a kept
     original the thumbnail is the only copy, so it is stored before the row in every case.
+
+    original: the original's write already started (start_original), a future of its name.
     """
     thumbnail = upload_name("thumbnails", "jpg")
-    original = ""
     if settings.PREDICTIONS_KEEP_ORIGINALS:
-        extension = EXTENSIONS.get(Image.open(io.BytesIO(data)).format, "bin")
-        original = default_storage.save(upload_name("originals", extension), ContentFile(data))
+        if original is None:
+            extension = EXTENSIONS.get(Image.open(io.BytesIO(data)).format, "bin")
+            original = save_original(data, extension)
+        else:
+            original = original.result()  # durable before the row commits
     else:
+        original = ""
         thumbnail_later = False
     if not thumbnail_later:
         save_thumbnail(thumbnail, classification.image)

@@ -87,6 +87,17 @@ def active_version(classifier: ImageClassifier) -> ModelVersion:
     return version
 
 
+def active_version_of(slug):
+    """The active version of the classifier `slug`, its classifier fetched with it (one query);
+    None when there is no such classifier or it has no active version."""
+    return (
+        ModelVersion.objects.select_related("classifier")
+        .filter(classifier__slug=slug, active=True)
+        .order_by()
+        .first()
+    )
+
+
 def model_for(version):
     try:
         return _models.get(version.classifier.slug, model_key(version))
@@ -94,9 +105,13 @@ def model_for(version):
         raise ClassifierUnavailable(f"The model of {version} cannot be loaded: {error}") from None
 
 
-def classify(classifier: ImageClassifier, source) -> Classification:
-    """Classify bytes, a path or a file; raises ClassifierUnavailable or images.ImageError."""
-    version = active_version(classifier)
+def classify(classifier: ImageClassifier, source, version=None) -> Classification:
+    """Classify bytes, a path or a file; raises ClassifierUnavailable or images.ImageError.
+
+    version: the classifier's active version when the caller has just read it (one query for
+    both, active_version_of), else it is read here."""
+    if version is None:
+        version = active_version(classifier)
     return classify_with(version, model_for(version), source)
 
 

@@ -16,7 +16,7 @@ from .forms import FeedbackForm, UploadForm
 from .heatmaps import heatmap_png
 from .models import ExampleImage, ImageClassifier, ModelVersion, Prediction
 from .recording import classify_and_record
-from .serving import ClassifierUnavailable
+from .serving import ClassifierUnavailable, active_version_of
 from .thumbnails import ensure_thumbnail
 
 PLOTS = {"curves": CURVES, "confusion": CONFUSION}
@@ -28,11 +28,11 @@ class RejectedUpload(Exception):
         self.status = status
 
 
-def classify_or_reject(request, classifier, upload, thumbnail_later=False):
+def classify_or_reject(request, classifier, upload, thumbnail_later=False, version=None):
     """The stored prediction of an uploaded file; RejectedUpload says why not, with a status."""
     client = ownership.client_hash(request)
     try:
-        return classify_and_record(classifier, upload.read(), client, thumbnail_later)
+        return classify_and_record(classifier, upload.read(), client, thumbnail_later, version)
     except ClassifierUnavailable as error:
         raise RejectedUpload(str(error), 503) from None
     except ImageError as error:
@@ -209,9 +209,12 @@ def plot(request, slug, number, name):
 @ratelimits.limit(ratelimits.CLASSIFY, answer=ratelimits.json_answer)
 def api_classify(request, slug):
     """For scripts: multipart field `image`; answers JSON, errors too."""
-    try:
-        classifier = ImageClassifier.objects.get(slug=slug)
-    except ImageClassifier.DoesNotExist:
+    # The classifier and its active version in one query; a second only when there is none.
+    version = active_version_of(slug)
+    classifier = (
+        version.classifier if version else ImageClassifier.objects.filter(slug=slug).first()
+    )
+    if classifier is None:
         discard_body(request)
         return JsonResponse({"error": f"There is no classifier '{slug}'."}, status=404)
     upload = request.FILES.get("image")  # parses the body, stopping at the size limit
@@ -221,7 +224,9 @@ def api_classify(request, slug):
         return JsonResponse({"error": "Send the image as the multipart field 'image'."}, status=400)
     try:
         # The answer does not show the thumbnail: it is drawn after.
-        prediction = classify_or_reject(request, classifier, upload, thumbnail_later=True)
+        prediction = classify_or_reject(
+            request, classifier, upload, thumbnail_later=True, version=version
+        )
     except RejectedUpload as rejected:
         return JsonResponse({"error": str(rejected)}, status=rejected.status)
     return JsonResponse(

@@ -3,13 +3,14 @@
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
-from classifier import thumbnails
+from classifier import recording, thumbnails
 from classifier.models import ImageClassifier, Prediction
 from heroproject.versions import make_active
 from tests.classifier.uploading import BAD_UPLOADS, GOOD_UPLOADS, red_circle, upload
@@ -87,6 +88,11 @@ def test_api_bad_uploads_are_json_400s(client, shapes_classifier, data, name, hi
     assert response.status_code == 400
     assert hint.lower() in response.json()["error"].lower()
     assert not Prediction.objects.exists()
+    # An original whose write started before the image was refused is deleted once written.
+    recording.original_writers.shutdown(wait=True, cancel_futures=False)
+    recording.original_writers = ThreadPoolExecutor(max_workers=8)
+    originals = default_storage.path("predictions/originals")
+    assert not [f for _, _, files in os.walk(originals) for f in files]
 
 
 def test_no_file(client, shapes_classifier):
@@ -133,3 +139,20 @@ def test_awkward_images_work(client, shapes_classifier, name):
     response = client.post("/api/classify/shapes", {"image": upload(GOOD_UPLOADS[name](), name)})
     assert response.status_code == 200, response.content
     assert Prediction.objects.count() == 1
+
+
+def test_a_classification_costs_one_query_and_the_prediction_row(
+    client, shapes_classifier, shapes_dir
+):
+    """Pinned: the classifier and its active version in one query, then the row's insert (the
+    limiter's own queries come on top when a rate is set). A rise fails here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = red_circle(shapes_dir)
+    client.post("/api/classify/shapes", {"image": upload(data)})  # the model loads
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/classify/shapes", {"image": upload(data)})
+    assert response.status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len([q for q in sql if not q.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]) == 2, sql
