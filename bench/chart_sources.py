@@ -27,6 +27,7 @@ left-out figures when it is gone.
 import argparse
 import collections
 import csv
+import gzip
 import json
 import statistics
 import time
@@ -392,7 +393,8 @@ def main():
     if not (options.real / "labels.csv").exists():
         parser.error(f"No labels.csv in {options.real}: the real charts are needed.")
     if options.show:
-        saved = json.loads(options.show.read_text(encoding="utf-8"))
+        raw = options.show.read_bytes()
+        saved = json.loads(gzip.decompress(raw) if options.show.suffix == ".gz" else raw)
         charts = collect(options.real, saved["per_class"], saved.get("styled", False))
         show(charts, saved["results"])
         return
