@@ -85,6 +85,15 @@ RECIPES = {
     "taps, one hidden layer of 256": ("taps", None, 1.0, False, None, dict(hidden=256)),
     "taps, not standardised": ("taps", None, 1.0, False, None, dict(standardise=False)),
     "taps, classes not balanced": ("taps", None, 1.0, False, None, dict(class_balanced=False)),
+    "taps, L2 1e-2, classes not balanced": (
+        "taps",
+        None,
+        1.0,
+        False,
+        None,
+        dict(l2=1e-2, class_balanced=False),
+    ),
+    "taps, L2 3e-2": ("taps", None, 1.0, False, None, dict(l2=3e-2)),
 }
 
 
