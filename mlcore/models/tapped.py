@@ -48,6 +48,34 @@ class Head:
         return softmax(self.logits(features) / self.temperature)
 
 
+@dataclass(frozen=True)
+class HeadRecipe:
+    """How the head is trained (the defaults are the shipped recipe; bench/chart_sources.py
+    compares the others on sources left out)."""
+
+    l2: float = 0.0  # weight decay on the dense kernels
+    label_smoothing: float = 0.0
+    hidden: int = 0  # units of one ReLU hidden layer; 0: the linear head that is served
+    standardise: bool = True  # features scaled to mean 0 and deviation 1 before the head
+    class_balanced: bool = True  # every class weighs the same in all
+
+
+SHIPPED_HEAD = HeadRecipe()
+
+
+@dataclass
+class HiddenHead:
+    """A head with one hidden layer (measured by the bench, not served)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    layers: list  # [(kernel, bias), (kernel, bias)]
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        (k1, b1), (k2, b2) = self.layers
+        return np.maximum(((features - self.mean) / self.scale) @ k1 + b1, 0.0) @ k2 + b2
+
+
 def tap_names(backbone: keras.Model) -> list[str]:
     """The layers whose outputs are pooled, shallow to deep; the last is the last feature map."""
     variant = int(backbone.name.removeprefix("efficientnet_lite"))
@@ -129,22 +157,42 @@ def fit_head(
     val_y: np.ndarray,
     weights: np.ndarray | None = None,
     seed: int = 0,
+    recipe: HeadRecipe = SHIPPED_HEAD,
 ) -> tuple[Head, dict]:
     """A softmax layer on standardised features with dropout, Adam and early stopping on the
-    validation loss; returned as one layer on the raw features, with its training history."""
+    validation loss; returned as one layer on the raw features, with its training history
+    (a HiddenHead instead when recipe.hidden)."""
     keras.utils.set_random_seed(seed)
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    if recipe.standardise:
+        mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    else:
+        mean, scale = np.zeros(x.shape[1], np.float32), np.ones(x.shape[1], np.float32)
+    regulariser = keras.regularizers.L2(recipe.l2) if recipe.l2 else None
+    hidden = []
+    if recipe.hidden:
+        hidden = [
+            layers.Dense(recipe.hidden, "relu", kernel_regularizer=regulariser, name="hidden"),
+            layers.Dropout(DROPOUT, seed=seed + 1),
+        ]
     model = keras.Sequential(
         [
             keras.Input((x.shape[1],)),
             layers.Dropout(DROPOUT, seed=seed),
-            layers.Dense(classes, name="logits"),
+            *hidden,
+            layers.Dense(classes, kernel_regularizer=regulariser, name="logits"),
         ]
     )
+    if recipe.label_smoothing:
+        y, val_y = np.eye(classes)[y], np.eye(classes)[val_y]
+        loss = keras.losses.CategoricalCrossentropy(
+            from_logits=True, label_smoothing=recipe.label_smoothing
+        )
+        accuracy = keras.metrics.CategoricalAccuracy(name="accuracy")
+    else:
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        accuracy = keras.metrics.SparseCategoricalAccuracy(name="accuracy")
     model.compile(
-        optimizer=keras.optimizers.Adam(HEAD_LEARNING_RATE),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        optimizer=keras.optimizers.Adam(HEAD_LEARNING_RATE), loss=loss, metrics=[accuracy]
     )
     stop = keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)
     started = time.perf_counter()
@@ -167,6 +215,9 @@ def fit_head(
         "seconds": round(time.perf_counter() - started, 3),
         **curves,
     }
+    if recipe.hidden:
+        parts = [model.get_layer(name).get_weights() for name in ("hidden", "logits")]
+        return HiddenHead(mean, scale, parts), history
     kernel, bias = model.get_layer("logits").get_weights()
     kernel = kernel / scale[:, None]
     head = Head(kernel.astype(np.float32), (bias - mean @ kernel).astype(np.float32))
@@ -184,33 +235,71 @@ def split_validation(rows: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.nda
     return np.setdiff1d(rows, val), val
 
 
-def train_head(features, y, real, rows, real_weight: float, classes: int, seed: int = 0):
+BALANCED = -1.0  # a real_weight: the real charts weigh as much in all as the drawn ones
+
+
+def train_head(
+    features,
+    y,
+    real,
+    rows,
+    real_weight: float,
+    classes: int,
+    seed: int = 0,
+    recipe: HeadRecipe = SHIPPED_HEAD,
+):
     """fit_head on the given rows (a validation share held back), a real chart weighing
-    real_weight times a drawn one and every class the same."""
+    real_weight times a drawn one (BALANCED: real and drawn the same in all) and every class
+    the same (unless not recipe.class_balanced)."""
     fit_rows, val_rows = split_validation(rows, y, seed)
-    weights = balanced_weights(y[fit_rows], real[fit_rows], real_weight)
+    if real_weight == BALANCED:
+        mine = real[fit_rows]
+        real_weight = float((~mine).sum() / mine.sum()) if mine.any() and (~mine).any() else 1.0
+    weights = balanced_weights(y[fit_rows], real[fit_rows], real_weight, recipe.class_balanced)
     return fit_head(
-        features[fit_rows], y[fit_rows], classes, features[val_rows], y[val_rows], weights, seed
+        features[fit_rows],
+        y[fit_rows],
+        classes,
+        features[val_rows],
+        y[val_rows],
+        weights,
+        seed,
+        recipe,
     )
 
 
-def leave_groups_out(features, y, real, groups: dict, allowed, real_weight, classes, report=None):
+def leave_groups_out(
+    features,
+    y,
+    real,
+    groups: dict,
+    allowed,
+    real_weight,
+    classes,
+    report=None,
+    recipe: HeadRecipe = SHIPPED_HEAD,
+):
     """Per group (name -> boolean mask of its rows): the logits of its rows from a head
     trained on the allowed rows outside it. Returns name -> {"rows", "logits"}."""
     results = {}
     for name, members in groups.items():
         test = np.flatnonzero(members)
-        head, _ = train_head(features, y, real, np.setdiff1d(allowed, test), real_weight, classes)
+        rows = np.setdiff1d(allowed, test)
+        head, _ = train_head(features, y, real, rows, real_weight, classes, recipe=recipe)
         results[name] = {"rows": test, "logits": head.logits(features[test])}
         if report:
             report(name, results[name])
     return results
 
 
-def balanced_weights(y: np.ndarray, real: np.ndarray, real_weight: float) -> np.ndarray:
+def balanced_weights(
+    y: np.ndarray, real: np.ndarray, real_weight: float, by_class: bool = True
+) -> np.ndarray:
     """Sample weights: a real chart counts real_weight times a drawn one, and every class
-    weighs the same in all (the weights average 1)."""
+    weighs the same in all if by_class (the weights average 1)."""
     weights = np.where(real, real_weight, 1.0)
+    if not by_class:
+        return weights / weights.mean()
     totals = np.bincount(y, weights=weights)
     present = totals > 0
     weights = weights / totals[y] * totals[present].mean()

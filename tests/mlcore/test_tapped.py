@@ -26,6 +26,22 @@ def test_weights_balance_the_classes_and_weigh_real_charts_more():
     assert weights.mean() == pytest.approx(1.0)
 
 
+def test_weights_without_class_balance_and_real_charts_weighing_as_much_as_drawn_ones():
+    y = np.array([0, 0, 0, 0, 1, 1])
+    real = np.array([True, False, False, False, False, True])
+    weights = tapped.balanced_weights(y, real, 2.0, by_class=False)
+    assert weights[0] == pytest.approx(2 * weights[1]) and weights.mean() == pytest.approx(1.0)
+    rng = np.random.default_rng(0)
+    features = rng.normal(0, 1, (40, 6)).astype(np.float32)
+    y = np.arange(40) % 2
+    features[:, 0] += 3 * y
+    real = np.arange(40) < 8
+    recipe = tapped.HeadRecipe(l2=1e-3, label_smoothing=0.1, hidden=8, standardise=False)
+    head, _ = tapped.train_head(features, y, real, np.arange(40), tapped.BALANCED, 2, recipe=recipe)
+    assert isinstance(head, tapped.HiddenHead)
+    assert head.logits(features).shape == (40, 2)
+
+
 def test_reliability_bands_and_the_threshold_where_answers_turn_mostly_right():
     confidence = np.array([0.35, 0.38, 0.45, 0.55, 0.58, 0.95, 0.97, 0.99])
     correct = np.array([False, False, True, True, True, True, True, False])
