@@ -9,6 +9,7 @@ them. The manifest records the recipe, every file's sha256, the library versions
 figures and the head's own sha256.
 """
 
+import dataclasses
 import io
 import json
 import time
@@ -37,6 +38,7 @@ RECIPE = {
     "draw_seed": 0,
     "draw_size": 320,
     "real_weight": 1.0,
+    "head": dataclasses.asdict(tapped.SHIPPED_HEAD),
 }
 
 

@@ -60,7 +60,7 @@ class HeadRecipe:
     class_balanced: bool = True  # every class weighs the same in all
 
 
-SHIPPED_HEAD = HeadRecipe()
+SHIPPED_HEAD = HeadRecipe(l2=1e-2)
 
 
 @dataclass
