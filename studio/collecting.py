@@ -10,7 +10,7 @@ has kept; when it ends, what the collection did.
 import socket
 from urllib.parse import urlsplit
 
-from classifier import collecting, datasets
+from classifier import datasets
 
 from . import runner
 from .models import CollectionJob
@@ -71,6 +71,8 @@ class Collection(runner.Kind):
     after_cancel = after_death = "the images it had kept stay in the dataset"
 
     def body(self, job, progress):
+        from classifier import collecting  # Selenium: task workers only
+
         engine = engine_for(job.queries)
         failure = unreachable(hosts(engine, job.queries))
         if failure:

@@ -35,9 +35,17 @@ STAFF_PAGES = [
 
 @pytest.fixture(scope="module", autouse=True)
 def content(site, shapes_dir):
-    """Heroes to show, one prediction to review and a staff user; returns the prediction's id."""
+    """Heroes to show, one prediction to review, a collection running (its Cancel button on the
+    studio's page) and a staff user; returns the prediction's id."""
     site.manage("import_hero_powers", str(BUNDLED_POWERS), str(BUNDLED_DETAILS))
     make_staff(site, "axe-staff", "e2e-staff-password")
+    site.shell(
+        "import socket; from django.utils import timezone; "
+        "from classifier.models import ImageClassifier; from studio.models import CollectionJob; "
+        "CollectionJob.objects.create(classifier=ImageClassifier.objects.get(slug='shapes'), "
+        "label='red_circle', queries=['red circles'], count=20, status='running', "
+        "worker=f'{socket.gethostname()}:1', heartbeat=timezone.now())"
+    )
     with (shapes_dir / "red_circle" / "000.png").open("rb") as file:
         response = requests.post(
             f"{site.url}/api/classify/shapes", files={"image": file}, timeout=60
@@ -75,3 +83,14 @@ def test_staff_pages(scripted, content, path):
         path = f"/admin/classifier/prediction/{content}/change/"
     scripted.go(path)
     scripted.assert_accessible(path)
+
+
+def test_a_running_collection_shows_its_cancel_button_on_a_phone_and_a_desktop(browser, content):
+    browser.go("/admin/")
+    if browser.find_all("#id_username"):
+        log_in(browser, "axe-staff", "e2e-staff-password")
+    browser.go("/studio/shapes/")
+    button = browser.find("#collections form button")
+    assert button.text == "Cancel collecting 'red_circle'"
+    browser.check_layout("studio-collection", scroll_to=button)
+    assert button.is_displayed()
