@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from heroproject.stamps import StampedCache
 from mlcore.models import runtime
 from mlcore.models.loaded import LoadedModels
 from mlcore.storage.model_dirs import ModelLoadError
@@ -87,15 +88,24 @@ def active_version(classifier: ImageClassifier) -> ModelVersion:
     return version
 
 
-def active_version_of(slug):
-    """The active version of the classifier `slug`, its classifier fetched with it (one query);
-    None when there is no such classifier or it has no active version."""
+def read_active_version(slug):
     return (
         ModelVersion.objects.select_related("classifier")
         .filter(classifier__slug=slug, active=True)
         .order_by()
         .first()
     )
+
+
+# Read once per process, and again after a change touches the stamp (heroproject.stamps).
+_active_versions = StampedCache(read_active_version)
+
+
+def active_version_of(slug):
+    """The active version of the classifier `slug`, its classifier fetched with it (one query,
+    none while this process keeps it: heroproject.stamps); None when there is no such
+    classifier or it has no active version. Shared by the process's threads: read only."""
+    return _active_versions.get(slug)
 
 
 def model_for(version):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from heroproject import stamps
 from mlcore.storage import model_dirs
 
 
@@ -91,11 +92,13 @@ def record(version_class, folder, write, owner=None, activate=True, **fields):
 
 
 def make_active(version):
-    """Make version the one its owner serves; the one active before stops being active."""
+    """Make version the one its owner serves; the one active before stops being active. Once
+    committed, the stamp tells every web worker to read the active version again."""
     with transaction.atomic():
         version.siblings().filter(active=True).exclude(pk=version.pk).update(active=False)
         now = timezone.now()
         type(version).objects.filter(pk=version.pk).update(active=True, activated=now)
+        stamps.touch_after_commit()
     version.active, version.activated = True, now
 
 

@@ -161,3 +161,40 @@ def test_a_classification_costs_one_query_and_the_prediction_row(
     assert response.status_code == 200
     sql = [query["sql"] for query in queries.captured_queries]
     assert len([q for q in sql if not q.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]) == 2, sql
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_reads_the_active_version_once_until_an_activation_touches_the_stamp(
+    shapes_classifier, shapes_dir
+):
+    """Requests on a thread of their own, as gunicorn's: once the process keeps the active
+    version (heroproject.stamps), a classification costs the prediction's insert alone; an
+    activation committed on another thread, with its own connection, is seen by the next
+    request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = red_circle(shapes_dir)
+
+    def classify():
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().post("/api/classify/shapes", {"image": upload(data)})
+        assert response.status_code == 200, response.content
+        sql = [query["sql"] for query in queries.captured_queries]
+        return response.json()["model_version"], [
+            q for q in sql if not q.startswith(("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT"))
+        ]
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        assert worker.submit(classify).result()[0] == 1
+        number, statements = worker.submit(classify).result()
+        assert number == 1 and len(statements) == 1, statements
+        assert statements[0].startswith('INSERT INTO "classifier_prediction"'), statements
+
+        version = shapes_classifier.versions.get(active=True)
+        version.pk, version.number, version.active = None, 2, False
+        version.save()
+        make_active(version)
+        number, statements = worker.submit(classify).result()
+        assert number == 2 and len(statements) == 2, statements
+        worker.submit(lambda: connection.close()).result()

@@ -2,10 +2,11 @@
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.faults.helpers import classify
+from tests.faults.helpers import activate_copy, classify
 
 TRAIN = ["--input-size", "96", "--epochs", "2", "--no-augment", "--seed", "1", "--fine-tune", "0"]
 TRAIN += ["--backbone", "efficientnet_lite0"]
@@ -50,3 +51,21 @@ def test_no_request_fails_while_a_new_version_is_trained_and_activated(
     assert set(versions[trained_at + 1 :]) == {2}, versions
     response = classify(site, shape_picture)
     assert response.json()["model_version"] == 2, response.text
+
+
+def test_every_worker_serves_an_activated_version_from_its_next_request(
+    start_site, trained_shapes, shape_picture
+):
+    """Workers keep the active version between requests (heroproject.stamps): an activation by
+    another process, an operator's shell here, is seen by the next request of each of them (16
+    clients at once keep both workers and all their threads busy)."""
+    site = start_site()
+
+    def versions():
+        answers = clients.map(lambda _: classify(site, shape_picture), range(48))
+        return {answer.json()["model_version"] for answer in answers}
+
+    with ThreadPoolExecutor(max_workers=16) as clients:
+        assert versions() == {1}, site.log_tail()
+        activate_copy(site, trained_shapes[1], number=2)
+        assert versions() == {2}, site.log_tail()

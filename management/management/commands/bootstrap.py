@@ -122,9 +122,10 @@ class Command(BaseCommand):
         version, manifest = shipped_charts.install(
             CHARTS, "Chart types", charts, int8_checks=[holdout, *int8_checks]
         )
-        ImageClassifier.objects.filter(slug=CHARTS).update(
-            description=CHARTS_DESCRIPTION, unsure_threshold=manifest["unsure_threshold"]
-        )
+        classifier = version.classifier  # saved, not updated: web workers notice (stamps)
+        classifier.description = CHARTS_DESCRIPTION
+        classifier.unsure_threshold = manifest["unsure_threshold"]
+        classifier.save(update_fields=["description", "unsure_threshold"])
         self.stdout.write(f"Chart classifier: serving {export_summary(version.path)}.")
         metrics = version.metrics
         self.stdout.write(
