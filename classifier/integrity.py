@@ -1,9 +1,10 @@
 """Do the predictions' rows and the files in storage agree? (`manage.py check_predictions`)
 
-A row's thumbnail that went missing is drawn again from its original; a row whose files cannot
-come back stops naming them and is marked image_lost, so the admin says so instead of showing a
-broken image; a file that no row names (an upload whose row never committed, or a temporary
-file a crash left) is deleted. Nothing changes unless `repair` is set.
+A row's thumbnail not drawn yet (an API prediction's is drawn when first shown) or lost is drawn
+from its original; a row whose files cannot come back stops naming them and is marked
+image_lost, so the admin says so instead of showing a broken image; a file that no row names (an
+upload whose row never committed, or a temporary file a crash left) is deleted. Nothing changes
+unless `repair` is set.
 """
 
 import posixpath

@@ -14,7 +14,7 @@ from mlcore.vision import images
 
 from .models import Prediction, margin, upload_name
 from .serving import classify
-from .thumbnails import save_thumbnail, save_thumbnail_later
+from .thumbnails import save_thumbnail
 
 EXTENSIONS = {
     "JPEG": "jpg",
@@ -80,9 +80,10 @@ def record(
     The original is durable before the row commits (heroproject.storage): a crash at any instant
     leaves no row, or a row whose original exists (at worst an original that no row names, which
     `check_predictions --repair` deletes). The thumbnail is derived from it: with
-    thumbnail_later (the API, whose answer does not show it) a writer thread draws it after the
-    answer, and `thumbnails.ensure_thumbnail` draws one that a crash lost. Without a kept
-    original the thumbnail is the only copy, so it is stored before the row in every case.
+    thumbnail_later (the API, whose answer does not show it) the row names it and
+    `thumbnails.ensure_thumbnail` draws it from the original when it is first shown, so an
+    answer costs no drawing at all. Without a kept original the thumbnail is the only copy, so
+    it is stored before the row in every case.
 
     original: the original's write already started (start_original), a future of its name.
     """
@@ -98,7 +99,7 @@ def record(
         thumbnail_later = False
     if not thumbnail_later:
         save_thumbnail(thumbnail, classification.image)
-    prediction = Prediction.objects.create(
+    return Prediction.objects.create(
         classifier=classifier,
         version=classification.version,
         thumbnail=thumbnail,
@@ -114,6 +115,3 @@ def record(
         latency_ms=round(latency_ms, 2),
         client=client,
     )
-    if thumbnail_later:
-        save_thumbnail_later(thumbnail, classification.image)
-    return prediction

@@ -1,5 +1,6 @@
 """POST /api/classify/<slug>: JSON answers, stored predictions, errors as JSON."""
 
+import io
 import json
 import os
 import shutil
@@ -10,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
-from classifier import recording, thumbnails
+from classifier import recording
 from classifier.models import ImageClassifier, Prediction
 from heroproject.versions import make_active
 from tests.classifier.uploading import BAD_UPLOADS, GOOD_UPLOADS, red_circle, upload
@@ -35,35 +36,36 @@ def test_api_classify(client, shapes_classifier, shapes_dir):
     assert "sessionid" not in response.cookies
 
 
-def test_api_stores_the_original_before_the_answer_and_the_thumbnail_after(
+def test_api_stores_the_original_before_the_answer_and_the_thumbnail_when_first_shown(
     admin_client, shapes_classifier, shapes_dir
 ):
     data = red_circle(shapes_dir)
     response = admin_client.post("/api/classify/shapes", {"image": upload(data)})
     prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
     assert prediction.original.read() == data
-    thumbnails.thumbnail_writer.submit(lambda: None).result(timeout=30)  # the queue before it
-    assert Image.open(prediction.thumbnail.open()).format == "JPEG"
+    assert not default_storage.exists(prediction.thumbnail.name)  # no drawing for the answer
     thumbnail = admin_client.get(f"/predictions/{prediction.pk}/thumbnail.jpg")
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+    drawn = b"".join(thumbnail.streaming_content)
+    assert Image.open(io.BytesIO(drawn)).format == "JPEG"
+    assert prediction.thumbnail.read() == drawn  # stored under the name the row gave it
 
 
-def test_a_thumbnail_lost_with_its_worker_is_drawn_from_the_original(
+def test_an_api_predictions_heatmap_draws_its_thumbnail_once_under_its_own_name(
     admin_client, shapes_classifier, shapes_dir
 ):
     response = admin_client.post("/api/classify/shapes", {"image": upload(red_circle(shapes_dir))})
     prediction = Prediction.objects.get(pk=response.json()["prediction_id"])
-    thumbnails.thumbnail_writer.submit(lambda: None).result(timeout=30)
-    drawn = prediction.thumbnail.read()
-    prediction.thumbnail.close()
-    folder = os.path.dirname(prediction.thumbnail.name)
-    stored = sorted(default_storage.listdir(folder)[1])
-    default_storage.delete(prediction.thumbnail.name)
     heatmap = admin_client.get(f"/predictions/{prediction.pk}/heatmap.png")
     assert heatmap.status_code == 200 and heatmap["Content-Type"] == "image/png"
+    folder = os.path.dirname(prediction.thumbnail.name)
+    stored = sorted(default_storage.listdir(folder)[1])
+    assert os.path.basename(prediction.thumbnail.name) in stored
+    drawn = prediction.thumbnail.read()
+    prediction.thumbnail.close()
     thumbnail = admin_client.get(f"/predictions/{prediction.pk}/thumbnail.jpg")
     assert b"".join(thumbnail.streaming_content) == drawn
-    assert sorted(default_storage.listdir(folder)[1]) == stored  # drawn once, under its own name
+    assert sorted(default_storage.listdir(folder)[1]) == stored  # drawn once
 
 
 def test_without_kept_originals_the_thumbnail_is_stored_before_the_answer(

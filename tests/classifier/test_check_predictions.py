@@ -67,7 +67,7 @@ def test_without_repair_it_reports_and_changes_nothing(damaged):
     assert "Checked 5 predictions." in report
     # Without repair, the unreadable original is not opened: its thumbnail counts as drawable.
     assert (
-        "2 thumbnails missing (to be drawn again from the original with --repair); "
+        "2 thumbnails not drawn yet or lost (to be drawn from the original with --repair); "
         f"ids: {predictions[1].pk}, {predictions[4].pk}"
     ) in report
     assert (
@@ -83,7 +83,7 @@ def test_repair_redraws_marks_lost_and_deletes_strays(damaged, admin_client):
     (intact, no_thumbnail, nothing, no_original, unreadable), strays = damaged
     intact_state = state(intact)
     report = check("--repair")
-    assert f"ids: {no_thumbnail.pk}" in report and "drawn again from the original)" in report
+    assert f"ids: {no_thumbnail.pk}" in report and "(drawn from the original)" in report
     assert (
         "3 predictions whose files cannot come back (marked image lost); "
         f"ids: {nothing.pk}, {no_original.pk}, {unreadable.pk}"

@@ -2,8 +2,8 @@
 
 What the OOM killer, a container stopped past its grace period or a crashed host does: whatever
 was answered 200 is stored with its original, `check_predictions --repair` draws the thumbnails
-that died with a worker and leaves no row naming a missing file and no file without a row, and
-the restarted site serves again.
+not drawn yet (an API prediction's is drawn when first shown) and leaves no row naming a missing
+file and no file without a row, and the restarted site serves again.
 """
 
 import io
@@ -108,7 +108,7 @@ def test_uploads_answered_200_survive_killed_workers(start_site):
     site.start()
     files = json.loads(site.shell(FILES.format(ids=answered)))
     assert len(files) == len(answered), "answered 200, but the row is gone"
-    # The original is stored before the answer; a thumbnail may have died with its worker.
+    # The original is stored before the answer; the thumbnail is drawn when first shown.
     assert all(original for _, original in files.values()), {
         pk: exists for pk, exists in files.items() if not exists[1]
     }

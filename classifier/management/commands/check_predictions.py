@@ -11,8 +11,9 @@ SHOWN = 20  # ids or file names listed per finding
 class Command(BaseCommand):
     help = (
         "Find predictions whose files are missing and files that no prediction names; with "
-        "--repair, draw missing thumbnails again from the originals, mark the rest 'image lost' "
-        "and delete the stray files."
+        "--repair, draw the thumbnails not drawn yet (an API prediction's is drawn when first "
+        "shown) or lost from the originals, mark the rest 'image lost' and delete the stray "
+        "files."
     )
 
     def add_arguments(self, parser):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         report = integrity.check(repair, timedelta(seconds=options["min_age"]), progress)
         self.stdout.write(f"Checked {report.checked} predictions.")
         findings = [
-            (report.redrawn, "thumbnails missing", "drawn again from the original", "ids"),
+            (report.redrawn, "thumbnails not drawn yet or lost", "drawn from the original", "ids"),
             (report.lost, "predictions whose files cannot come back", "marked image lost", "ids"),
             (report.stray, "files that no prediction names", "deleted", "files"),
         ]
