@@ -219,13 +219,16 @@ def drive(url, images, concurrency, seconds):
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+def stat_cpu(path):
+    """The CPU seconds (user and system) a /proc stat file counts: a process's, all its threads,
+    or one thread's (/proc/PID/task/TID/stat)."""
+    fields = Path(path).read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
 def process_cpu(pids):
-    """CPU seconds (user and system) the processes have used so far, all their threads."""
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICK
+    """CPU seconds the processes have used so far, all their threads."""
+    return sum(stat_cpu(f"/proc/{pid}/stat") for pid in pids)
 
 
 def machine_cpu():

@@ -19,13 +19,12 @@ import threading
 import time
 from pathlib import Path
 
+from bench.classify import CLOCKS, stat_cpu
 from heroproject.wsgi import application as site
 
 OUT = Path(os.environ["BENCH_PROFILE_DIR"])
-CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
 CLOCK = CLOCKS[os.environ.get("BENCH_PROFILE_CLOCK", "cpu")]
 DUMP_EVERY = 1.0  # seconds
-TICK = os.sysconf("SC_CLK_TCK")
 local = threading.local()
 began = {}  # thread name -> CPU seconds when profiling began in this worker
 answered = [0]  # requests the worker has answered since then
@@ -37,11 +36,9 @@ def thread_cpu():
     used = {}
     for thread in threading.enumerate():
         try:
-            stat = Path(f"/proc/self/task/{thread.native_id}/stat").read_text()
+            used[thread.name] = stat_cpu(f"/proc/self/task/{thread.native_id}/stat")
         except OSError:  # ended meanwhile
             continue
-        fields = stat.rsplit(")", 1)[1].split()
-        used[thread.name] = (int(fields[11]) + int(fields[12])) / TICK
     return used
 
 
