@@ -20,7 +20,8 @@ the commonest mistakes (true class -> answer) per left-out source.
 Feature views (tapped.VIEWS, each cached in its own file): "mean+max" joins the taps pooled by
 their maximum to the averaged ones, "2x2 tiles" the taps of the image's four quadrants (each
 seen at the full input size, averaged), and "flip" trains on every chart and its left-right
-mirror and tests on the average of a chart's features and its mirror's.
+mirror and tests on the average of a chart's features and its mirror's; "taps at 300 px" feeds
+the backbone 300 px instead of 240.
 
 "published styles" recipes train on data/bench/chart_styles, the charts drawn by the engines
 of commit a10acfb (stacked columns, bubbles, numbered columns and scatter plots as the web
@@ -67,7 +68,7 @@ class Recipe(NamedTuple):
     styled: bool = False  # drawn charts from STYLED instead of SYNTHETIC
     without: str | None = None  # an engine whose drawn charts are left out (the ablation rows)
     head: object = None  # a tapped.HeadRecipe (given as its fields); None: as shipped
-    views: tuple[str, ...] = ("taps",)  # of tapped.VIEWS, their features joined (with "taps")
+    views: tuple[str, ...] = ("taps",)  # of tapped.VIEWS, their features joined
     flip: bool = False  # trained on every chart and its mirror, tested on both averaged
 
 
@@ -107,6 +108,7 @@ RECIPES = {
     "taps, mean+max, L2 1e-2": dict(views=("taps", "max taps")),
     "taps, 2x2 tiles, L2 1e-2": dict(views=("taps", "tile taps")),
     "taps, flip, L2 1e-2": dict(flip=True),
+    "taps at 300 px, L2 1e-2": dict(views=("taps at 300 px",)),
 }
 
 
@@ -414,11 +416,12 @@ def view_features(charts: Charts, view: str) -> np.ndarray:
 
     started = time.perf_counter()
     how = tapped.VIEWS[view]
+    size = how.size or SIZE
     features = tapped.cached_features(
-        tapped.extractor(BACKBONE, SIZE, (how.pooling,)),
+        tapped.extractor(BACKBONE, size, (how.pooling,)),
         charts.paths,
-        CACHE / tapped.cache_name(BACKBONE, SIZE, FIT, view),
-        SIZE,
+        CACHE / tapped.cache_name(BACKBONE, size, FIT, view),
+        size,
         FIT,
         lambda done, total: print(f"  {view} {done}/{total}", flush=True),
         how.crops,

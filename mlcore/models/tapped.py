@@ -138,6 +138,7 @@ class View:
 
     crops: Callable  # (path, size, fit) -> (k, size, size, 3)
     pooling: str = "mean"
+    size: int | None = None  # the backbone's input size; None: the caller's
 
 
 VIEWS = {
@@ -145,6 +146,7 @@ VIEWS = {
     "max taps": View(whole, "max"),
     "tile taps": View(quadrants),
     "mirrored taps": View(mirrored),
+    "taps at 300 px": View(whole, size=300),
 }
 
 
