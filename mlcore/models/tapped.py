@@ -4,7 +4,9 @@ Charts are strokes, edges and textures more than objects, so besides the last fe
 head sees the output of each of the last five stages and the last block's expansion, each
 averaged over the image ("taps"). The backbone stays frozen: features are computed once per
 image (and cached by the caller), the head is a softmax layer on standardised features, and the
-served model folds the standardisation and a fitted temperature into that layer.
+served model folds the standardisation and a fitted temperature into that layer. VIEWS are
+other ways of turning a chart into features (taps pooled by their maximum, over the chart's
+quadrants or its mirror, at another size), measured by bench/chart_sources.py and not served.
 """
 
 import io
