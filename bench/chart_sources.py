@@ -17,6 +17,12 @@ mean, the worst source, per-class recall and precision, macro F1, the calibratio
 and after a temperature fitted on the left-out predictions, the shipped model's figures, and
 the commonest mistakes (true class -> answer) per left-out source.
 
+Feature views (tapped.VIEWS, each cached in its own file): "mean+max" joins the taps pooled by
+their maximum to the averaged ones, "2x2 tiles" the taps of the image's four quadrants (each
+seen at the full input size, averaged), and "flip" trains on every chart and its left-right
+mirror and tests on the average of a chart's features and its mirror's; "taps at 300 px" feeds
+the backbone 300 px instead of 240.
+
 "published styles" recipes train on data/bench/chart_styles, the charts drawn by the engines
 of commit a10acfb (stacked columns, bubbles, numbered columns and scatter plots as the web
 publishes them; backed out since, see STYLED), the others on data/bench/chart_engines. The rows
@@ -51,6 +57,8 @@ STYLED = Path("data/bench/chart_styles")
 CACHE = Path("data/features")  # shared with manage.py build_chart_head
 CHARTQA = "chartqa"  # the prefix of the four ChartQA publishers' sources
 MIN_SOURCE = 30  # sources of at least this many charts are held to the goal
+MIRRORED = "mirrored taps"  # the view a "flip" recipe adds as training rows and test average
+LAST_WIDTH = 1280  # the last feature map's channels in the taps (EfficientNet-Lite1)
 
 
 class Recipe(NamedTuple):
@@ -60,6 +68,8 @@ class Recipe(NamedTuple):
     styled: bool = False  # drawn charts from STYLED instead of SYNTHETIC
     without: str | None = None  # an engine whose drawn charts are left out (the ablation rows)
     head: object = None  # a tapped.HeadRecipe (given as its fields); None: as shipped
+    views: tuple[str, ...] = ("taps",)  # of tapped.VIEWS, their features joined
+    flip: bool = False  # trained on every chart and its mirror, tested on both averaged
 
 
 RECIPES = {
@@ -94,11 +104,20 @@ RECIPES = {
         dict(l2=1e-2, class_balanced=False),
     ),
     "taps, L2 3e-2": ("taps", None, 1.0, False, None, dict(l2=3e-2)),
+    # Feature views (issue 25: fine structure, sparse marks), each with the L2 1e-2 head.
+    "taps, mean+max, L2 1e-2": dict(views=("taps", "max taps")),
+    "taps, 2x2 tiles, L2 1e-2": dict(views=("taps", "tile taps")),
+    "taps, flip, L2 1e-2": dict(flip=True),
+    "taps at 300 px, L2 1e-2": dict(views=("taps at 300 px",)),
 }
 
 
+# A recipe given as a dict (the feature views) has these fields unless it says otherwise.
+VIEWED = {"features": "taps", "drawn": None, "real_weight": 1.0, "head": dict(l2=1e-2)}
+
+
 def _recipe(fields) -> Recipe:
-    recipe = Recipe(*fields)
+    recipe = Recipe(**VIEWED | fields) if isinstance(fields, dict) else Recipe(*fields)
     if isinstance(recipe.head, dict):
         from mlcore.models import tapped
 
@@ -167,7 +186,7 @@ def recipe_rows(charts: Charts, per_class: int, recipe: Recipe) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def leave_sources_out(features, charts: Charts, per_class: int, recipe) -> dict:
+def leave_sources_out(features, charts: Charts, per_class: int, recipe, mirrored=None) -> dict:
     from mlcore.models import tapped
 
     allowed = recipe_rows(charts, per_class, recipe)
@@ -191,6 +210,7 @@ def leave_sources_out(features, charts: Charts, per_class: int, recipe) -> dict:
         len(CHART_CLASSES),
         report,
         head_recipe,
+        mirrored,
     )
     shipped_train = np.intersect1d(allowed, np.flatnonzero(charts.redistributable))
     shipped_test = np.flatnonzero(~charts.redistributable)
@@ -202,8 +222,10 @@ def leave_sources_out(features, charts: Charts, per_class: int, recipe) -> dict:
         recipe.real_weight,
         len(CHART_CLASSES),
         recipe=head_recipe,
+        mirrored=mirrored,
     )
-    results["shipped"] = {"rows": shipped_test, "logits": head.logits(features[shipped_test])}
+    seen = tapped.as_tested(features, shipped_test, mirrored)
+    results["shipped"] = {"rows": shipped_test, "logits": head.logits(seen)}
     return {
         name: {"rows": fold["rows"].tolist(), "logits": fold["logits"].round(2).tolist()}
         for name, fold in results.items()
@@ -388,6 +410,26 @@ def show(charts: Charts, results: dict) -> None:
     print_paired(charts, results, next(iter(results)))
 
 
+def view_features(charts: Charts, view: str) -> np.ndarray:
+    """Every chart's features in a view of tapped.VIEWS, cached by content in CACHE."""
+    from mlcore.models import tapped
+
+    started = time.perf_counter()
+    how = tapped.VIEWS[view]
+    size = how.size or SIZE
+    features = tapped.cached_features(
+        tapped.extractor(BACKBONE, size, (how.pooling,)),
+        charts.paths,
+        CACHE / tapped.cache_name(BACKBONE, size, FIT, view),
+        size,
+        FIT,
+        lambda done, total: print(f"  {view} {done}/{total}", flush=True),
+        how.crops,
+    )
+    print(f"{view} in {time.perf_counter() - started:.0f} s", flush=True)
+    return features
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=Path("../shared/data/charts_real"))
@@ -417,18 +459,11 @@ def main():
 
     from mlcore.models import tapped
 
-    started = time.perf_counter()
-    model = tapped.extractor(BACKBONE, SIZE)
-    features = tapped.cached_features(
-        model,
-        charts.paths,
-        CACHE / tapped.cache_name(BACKBONE, SIZE, FIT),
-        SIZE,
-        FIT,
-        lambda done, total: print(f"  features {done}/{total}", flush=True),
-    )
-    print(f"features in {time.perf_counter() - started:.0f} s", flush=True)
-    last = tapped.select(features, tapped.LAST, tapped.last_map_width(model))
+    needed = {view for name in chosen_recipes for view in RECIPES[name].views} | {tapped.TAPS}
+    if any(RECIPES[name].flip for name in chosen_recipes):
+        needed.add(MIRRORED)
+    features = {view: view_features(charts, view) for view in sorted(needed)}
+    last = tapped.select(features[tapped.TAPS], tapped.LAST, LAST_WIDTH)
     results = {}
     if options.resume and options.json and options.json.exists():
         results = json.loads(options.json.read_text(encoding="utf-8"))["results"]
@@ -437,8 +472,12 @@ def main():
             continue
         print(f"{name}:", flush=True)
         recipe = RECIPES[name]
-        chosen = features if recipe.features == tapped.TAPS else last
-        results[name] = leave_sources_out(chosen, charts, options.per_class, recipe)
+        if recipe.features == tapped.TAPS:
+            chosen = np.hstack([features[view] for view in recipe.views])
+        else:
+            chosen = last
+        mirrored = features[MIRRORED] if recipe.flip else None
+        results[name] = leave_sources_out(chosen, charts, options.per_class, recipe, mirrored)
         if options.json:
             saved = {"per_class": options.per_class, "styled": styled, "results": results}
             options.json.write_text(json.dumps(saved) + "\n", encoding="utf-8")

@@ -4,11 +4,14 @@ Charts are strokes, edges and textures more than objects, so besides the last fe
 head sees the output of each of the last five stages and the last block's expansion, each
 averaged over the image ("taps"). The backbone stays frozen: features are computed once per
 image (and cached by the caller), the head is a softmax layer on standardised features, and the
-served model folds the standardisation and a fitted temperature into that layer.
+served model folds the standardisation and a fitted temperature into that layer. VIEWS are
+other ways of turning a chart into features (taps pooled by their maximum, over the chart's
+quadrants or its mirror, at another size), measured by bench/chart_sources.py and not served.
 """
 
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,11 @@ MAX_EPOCHS = 100
 BATCH_SIZE = 64
 VAL_FRACTION = 0.15
 CACHE_BATCH = 256  # images decoded at once, and written to the cache after each
+# A pooling's layer-name prefix and layer.
+POOLINGS = {
+    "mean": ("pool", layers.GlobalAveragePooling2D),
+    "max": ("max", layers.GlobalMaxPooling2D),
+}
 
 
 @dataclass
@@ -89,30 +97,81 @@ def tap_names(backbone: keras.Model) -> list[str]:
     return [*names, FEATURE_LAYER]
 
 
-def extractor(backbone_name: str, input_size: int | None = None) -> keras.Model:
-    """raw 0..255 RGB -> [every tap averaged, concatenated; the last feature map]."""
+def extractor(
+    backbone_name: str, input_size: int | None = None, poolings: tuple[str, ...] = ("mean",)
+) -> keras.Model:
+    """raw 0..255 RGB -> [every tap pooled (by each of poolings in turn), concatenated; the last
+    feature map]."""
     backbone = backbones.build(backbone_name, "imagenet", input_size)
-    pooled = [
-        layers.GlobalAveragePooling2D(name=f"pool_{name}")(backbone.get_layer(name).output)
-        for name in tap_names(backbone)
-    ]
+    pooled = []
+    for pooling in poolings:
+        prefix, pool = POOLINGS[pooling]
+        pooled += [
+            pool(name=f"{prefix}_{name}")(backbone.get_layer(name).output)
+            for name in tap_names(backbone)
+        ]
     joined = layers.Concatenate(name="taps")(pooled)
     return keras.Model(backbone.input, [joined, backbone.output], name="tapped")
+
+
+def whole(path, size: int, fit: str) -> np.ndarray:
+    """The image as the backbone sees it: (1, size, size, 3)."""
+    return images.load_array(path, size, fit)[None]
+
+
+def mirrored(path, size: int, fit: str) -> np.ndarray:
+    """The image mirrored left to right: a chart mirrored is still a chart of its class."""
+    return whole(path, size, fit)[:, :, ::-1]
+
+
+def quadrants(path, size: int, fit: str) -> np.ndarray:
+    """The image's four quadrants, each size x size (the image at twice the size, cut in four):
+    (4, size, size, 3)."""
+    double = images.load_array(path, 2 * size, fit)
+    return np.stack(
+        [double[top : top + size, left : left + size] for top in (0, size) for left in (0, size)]
+    )
+
+
+@dataclass(frozen=True)
+class View:
+    """A way of turning an image into a feature vector: the images cut from it, each through the
+    backbone, their taps pooled over each image and averaged over the images."""
+
+    crops: Callable  # (path, size, fit) -> (k, size, size, 3)
+    pooling: str = "mean"
+    size: int | None = None  # the backbone's input size; None: the caller's
+
+
+VIEWS = {
+    TAPS: View(whole),
+    "max taps": View(whole, "max"),
+    "tile taps": View(quadrants),
+    "mirrored taps": View(mirrored),
+    "taps at 300 px": View(whole, size=300),
+}
 
 
 def last_map_width(model: keras.Model) -> int:
     return model.outputs[1].shape[-1]
 
 
-def cache_name(backbone: str, size: int, fit: str) -> str:
-    return f"taps-{backbone}-{size}-{fit}.npz"
+def cache_name(backbone: str, size: int, fit: str, view: str = TAPS) -> str:
+    return f"{view.replace(' ', '-')}-{backbone}-{size}-{fit}.npz"
 
 
 def cached_features(
-    model: keras.Model, paths: list, cache: Path, size: int, fit: str, report=None
+    model: keras.Model,
+    paths: list,
+    cache: Path,
+    size: int,
+    fit: str,
+    report=None,
+    crops: Callable = whole,
 ) -> np.ndarray:
-    """Pooled taps of image files, read from and added to an npz cache keyed by each file's
-    sha256 (named by cache_name for the backbone, size and fit)."""
+    """Pooled taps of image files (averaged over the crops cut from each), read from and added
+    to an npz cache keyed by each file's sha256 (named by cache_name for the backbone, size, fit
+    and view)."""
     known = {}
     if cache.exists():
         with np.load(cache) as stored:
@@ -123,9 +182,11 @@ def cached_features(
     )
     for begin in range(0, len(missing), CACHE_BATCH):
         chunk = missing[begin : begin + CACHE_BATCH]
-        pixels = np.stack([images.load_array(path, size, fit) for _, path in chunk])
-        for (key, _), row in zip(chunk, features(model, pixels), strict=True):
-            known[key] = row
+        cut = [crops(path, size, fit) for _, path in chunk]
+        rows = features(model, np.concatenate(cut))
+        ends = np.cumsum([len(pieces) for pieces in cut])
+        for (key, _), end, pieces in zip(chunk, ends, cut, strict=True):
+            known[key] = rows[end - len(pieces) : end].mean(axis=0)
         out = io.BytesIO()
         np.savez(out, keys=np.array(list(known)), features=np.stack(list(known.values())))
         files.write_whole(cache, out.getvalue())
@@ -247,25 +308,27 @@ def train_head(
     classes: int,
     seed: int = 0,
     recipe: HeadRecipe = SHIPPED_HEAD,
+    mirrored: np.ndarray | None = None,
 ):
     """fit_head on the given rows (a validation share held back), a real chart weighing
     real_weight times a drawn one (BALANCED: real and drawn the same in all) and every class
-    the same (unless not recipe.class_balanced)."""
+    the same (unless not recipe.class_balanced). With mirrored (the features of every chart
+    mirrored), each training and validation row is joined by its mirror."""
     fit_rows, val_rows = split_validation(rows, y, seed)
     if real_weight == BALANCED:
         mine = real[fit_rows]
         real_weight = float((~mine).sum() / mine.sum()) if mine.any() and (~mine).any() else 1.0
     weights = balanced_weights(y[fit_rows], real[fit_rows], real_weight, recipe.class_balanced)
-    return fit_head(
-        features[fit_rows],
-        y[fit_rows],
-        classes,
-        features[val_rows],
-        y[val_rows],
-        weights,
-        seed,
-        recipe,
-    )
+    x, val_x = features[fit_rows], features[val_rows]
+    fit_y, val_y = y[fit_rows], y[val_rows]
+    if mirrored is not None:
+        x, val_x = (
+            np.concatenate([x, mirrored[fit_rows]]),
+            np.concatenate([val_x, mirrored[val_rows]]),
+        )
+        fit_y, val_y = np.tile(fit_y, 2), np.tile(val_y, 2)
+        weights = np.tile(weights, 2)
+    return fit_head(x, fit_y, classes, val_x, val_y, weights, seed, recipe)
 
 
 def leave_groups_out(
@@ -278,18 +341,28 @@ def leave_groups_out(
     classes,
     report=None,
     recipe: HeadRecipe = SHIPPED_HEAD,
+    mirrored: np.ndarray | None = None,
 ):
     """Per group (name -> boolean mask of its rows): the logits of its rows from a head
-    trained on the allowed rows outside it. Returns name -> {"rows", "logits"}."""
+    trained on the allowed rows outside it (with mirrored: trained on every row and its mirror,
+    tested on the average of a chart's features and its mirror's). Returns name -> {"rows",
+    "logits"}."""
     results = {}
     for name, members in groups.items():
         test = np.flatnonzero(members)
         rows = np.setdiff1d(allowed, test)
-        head, _ = train_head(features, y, real, rows, real_weight, classes, recipe=recipe)
-        results[name] = {"rows": test, "logits": head.logits(features[test])}
+        head, _ = train_head(
+            features, y, real, rows, real_weight, classes, recipe=recipe, mirrored=mirrored
+        )
+        results[name] = {"rows": test, "logits": head.logits(as_tested(features, test, mirrored))}
         if report:
             report(name, results[name])
     return results
+
+
+def as_tested(features, rows, mirrored: np.ndarray | None = None) -> np.ndarray:
+    """The features a head is tested on: the rows', or averaged with their mirrors'."""
+    return features[rows] if mirrored is None else (features[rows] + mirrored[rows]) / 2
 
 
 def balanced_weights(

@@ -90,3 +90,93 @@ def test_the_int8_export_of_the_tapped_model_is_prepared_and_keeps_its_head_in_f
     np.testing.assert_allclose(probabilities.sum(), 1, atol=1e-5)
     # Float steps, not the 1/256 of an integer softmax.
     assert not np.allclose(probabilities * 256, np.round(probabilities * 256))
+
+
+def quadrant_chart(path):
+    """An 8 x 8 PNG whose quadrants are red, green, blue and white, with a black column at the
+    left edge."""
+    from PIL import Image
+
+    pixels = np.zeros((8, 8, 3), np.uint8)
+    pixels[:4, :4], pixels[:4, 4:] = (255, 0, 0), (0, 255, 0)
+    pixels[4:, :4], pixels[4:, 4:] = (0, 0, 255), (255, 255, 255)
+    pixels[:, 0] = 0
+    Image.fromarray(pixels).save(path)
+    return pixels
+
+
+def test_the_four_tiles_cover_the_image_and_the_mirror_reverses_it(tmp_path):
+    pixels = quadrant_chart(tmp_path / "chart.png")
+    tiles = tapped.quadrants(tmp_path / "chart.png", 4, "stretch")
+    assert tiles.shape == (4, 4, 4, 3)
+    rejoined = np.concatenate(
+        [np.concatenate(tiles[:2], axis=1), np.concatenate(tiles[2:], axis=1)], axis=0
+    )
+    np.testing.assert_array_equal(rejoined, pixels)
+    mirror = tapped.mirrored(tmp_path / "chart.png", 8, "stretch")
+    np.testing.assert_array_equal(mirror[0], pixels[:, ::-1])
+    assert (mirror[0, :, -1] == 0).all()
+
+
+def test_mean_and_max_pooling_of_the_taps():
+    import keras
+
+    from mlcore.models import backbones
+
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (2, 64, 64, 3)).astype(np.float32)
+    both = tapped.extractor("efficientnet_lite1", 64, ("mean", "max"))
+    names = tapped.tap_names(backbones.build("efficientnet_lite1", None, 64))
+    maps = keras.Model(both.input, [both.get_layer(name).output for name in names])
+    maps = maps.predict_on_batch(pixels)
+    expected = np.concatenate(
+        [m.mean(axis=(1, 2)) for m in maps] + [m.max(axis=(1, 2)) for m in maps], axis=1
+    )
+    assert expected.shape == (2, 2 * 3176)
+    np.testing.assert_allclose(tapped.features(both, pixels), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_a_view_averages_its_tiles_and_is_cached_by_content(tmp_path):
+    import keras
+
+    quadrant_chart(tmp_path / "chart.png")
+    image = keras.Input((4, 4, 3))
+    colour = keras.layers.GlobalAveragePooling2D()(image)
+    model = keras.Model(image, [colour, image])
+    cache = tmp_path / tapped.cache_name("lite", 4, "stretch", "tile taps")
+    assert cache.name == "tile-taps-lite-4-stretch.npz"
+    paths = [tmp_path / "chart.png"] * 2
+    tiled = tapped.cached_features(model, paths, cache, 4, "stretch", crops=tapped.quadrants)
+    whole = tapped.cached_features(model, paths[:1], tmp_path / "whole.npz", 8, "stretch")
+    np.testing.assert_allclose(tiled, np.repeat(whole, 2, axis=0), rtol=1e-5)
+    calls = []
+    again = tapped.cached_features(
+        model, paths, cache, 4, "stretch", crops=lambda *a: calls.append(a)
+    )
+    assert calls == [] and np.array_equal(again, tiled)
+
+
+def test_training_with_mirrors_joins_each_row_by_its_mirror_on_its_side_of_the_split(
+    monkeypatch,
+):
+    seen = {}
+
+    def fit_head(x, y, classes, val_x, val_y, weights, seed, recipe):
+        seen.update(x=x, y=y, val_x=val_x, val_y=val_y, weights=weights)
+
+    monkeypatch.setattr(tapped, "fit_head", fit_head)
+    charts = np.arange(40, dtype=np.float32)[:, None]
+    mirrors = -charts  # chart i's mirror is -i
+    y = np.arange(40) % 2
+    tapped.train_head(charts, y, np.zeros(40, bool), np.arange(40), 1.0, 2, mirrored=mirrors)
+    half = len(seen["x"]) // 2
+    np.testing.assert_array_equal(seen["x"][half:], -seen["x"][:half])
+    np.testing.assert_array_equal(seen["y"][half:], seen["y"][:half])
+    np.testing.assert_array_equal(seen["weights"][half:], seen["weights"][:half])
+    val_half = len(seen["val_x"]) // 2
+    np.testing.assert_array_equal(seen["val_x"][val_half:], -seen["val_x"][:val_half])
+    trained = set(np.abs(seen["x"][:, 0]))
+    assert len(trained) == half and not trained & set(np.abs(seen["val_x"][:, 0]))
+    assert half + val_half == 40
+    averaged = tapped.as_tested(charts, np.array([3, 5]), charts + 2)
+    np.testing.assert_array_equal(averaged[:, 0], [4, 6])
