@@ -21,7 +21,9 @@ Feature views (tapped.VIEWS, each cached in its own file): "mean+max" joins the 
 their maximum to the averaged ones, "2x2 tiles" the taps of the image's four quadrants (each
 seen at the full input size, averaged), and "flip" trains on every chart and its left-right
 mirror and tests on the average of a chart's features and its mirror's; "taps at 300 px" feeds
-the backbone 300 px instead of 240.
+the backbone 300 px instead of 240; "integer taps" are computed by the backbone's integer
+export (calibrated on the redistributable real charts as the shipped head's are), as the served
+integer model computes them.
 
 "published styles" recipes train on data/bench/chart_styles, the charts drawn by the engines
 of commit a10acfb (stacked columns, bubbles, numbered columns and scatter plots as the web
@@ -109,6 +111,8 @@ RECIPES = {
     "taps, 2x2 tiles, L2 1e-2": dict(views=("taps", "tile taps")),
     "taps, flip, L2 1e-2": dict(flip=True),
     "taps at 300 px, L2 1e-2": dict(views=("taps at 300 px",)),
+    # The head trained and tested on the taps of the backbone's integer export (as served).
+    "integer taps, L2 1e-2": dict(views=("integer taps",)),
 }
 
 
@@ -417,10 +421,18 @@ def view_features(charts: Charts, view: str) -> np.ndarray:
     started = time.perf_counter()
     how = tapped.VIEWS[view]
     size = how.size or SIZE
+    extractor, name = tapped.extractor(BACKBONE, size, (how.pooling,)), view
+    if how.integer:  # calibrated as shipped: on the redistributable real charts
+        from mlcore.charts import shipped
+
+        free = charts.redistributable & (charts.source != "synthetic")
+        calibration = shipped.calibration_pixels([charts.paths[i] for i in np.flatnonzero(free)])
+        extractor = tapped.IntegerExtractor(extractor, calibration)
+        name = f"{view} {tapped.calibration_digest(calibration)}"
     features = tapped.cached_features(
-        tapped.extractor(BACKBONE, size, (how.pooling,)),
+        extractor,
         charts.paths,
-        CACHE / tapped.cache_name(BACKBONE, size, FIT, view),
+        CACHE / tapped.cache_name(BACKBONE, size, FIT, name),
         size,
         FIT,
         lambda done, total: print(f"  {view} {done}/{total}", flush=True),

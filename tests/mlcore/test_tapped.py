@@ -92,6 +92,29 @@ def test_the_int8_export_of_the_tapped_model_is_prepared_and_keeps_its_head_in_f
     assert not np.allclose(probabilities * 256, np.round(probabilities * 256))
 
 
+def test_the_integer_extractor_gives_the_taps_of_the_served_integer_model():
+    """A head trained on IntegerExtractor's taps reads what the served int8 model pools: the
+    same export, calibrated on the same pixels, computes the same features."""
+    from mlcore.models import export, runtime
+
+    extractor = tapped.extractor("efficientnet_lite1", 64)
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (8, 64, 64, 3)).astype(np.float32)
+    integer = tapped.IntegerExtractor(extractor, pixels)
+    taps = tapped.features(integer, pixels)
+    float_taps = tapped.features(extractor, pixels)
+    assert taps.shape == float_taps.shape and not np.array_equal(taps, float_taps)
+    assert np.corrcoef(taps.ravel(), float_taps.ravel())[0, 1] > 0.9
+    y = np.arange(8) % 2
+    head, _ = tapped.fit_head(taps, y, 2, taps, y)
+    served = runtime.Session(
+        export.convert(tapped.classifier(extractor, head), pixels, export.FLOAT_HEAD_OPS)
+    )
+    probabilities = np.concatenate([served.run(image[None])[0] for image in pixels])
+    np.testing.assert_allclose(probabilities, head.probabilities(taps), atol=2e-3)
+    assert tapped.calibration_digest(pixels) != tapped.calibration_digest(pixels[:4])
+
+
 def quadrant_chart(path):
     """An 8 x 8 PNG whose quadrants are red, green, blue and white, with a black column at the
     left edge."""
