@@ -22,8 +22,8 @@ their maximum to the averaged ones, "2x2 tiles" the taps of the image's four qua
 seen at the full input size, averaged), and "flip" trains on every chart and its left-right
 mirror and tests on the average of a chart's features and its mirror's; "taps at 300 px" feeds
 the backbone 300 px instead of 240; "integer taps" are computed by the backbone's integer
-export (calibrated on the redistributable real charts as the shipped head's are), as the served
-integer model computes them.
+export (calibrated on 300 of the redistributable real charts, as the shipped model's export is
+on the bundled ones), as the served integer model computes them.
 
 "published styles" recipes train on data/bench/chart_styles, the charts drawn by the engines
 of commit a10acfb (stacked columns, bubbles, numbered columns and scatter plots as the web
@@ -422,11 +422,10 @@ def view_features(charts: Charts, view: str) -> np.ndarray:
     how = tapped.VIEWS[view]
     size = how.size or SIZE
     extractor, name = tapped.extractor(BACKBONE, size, (how.pooling,)), view
-    if how.integer:  # calibrated as shipped: on the redistributable real charts
-        from mlcore.charts import shipped
-
+    if how.integer:  # calibrated on real charts, as the shipped model's export is
         free = charts.redistributable & (charts.source != "synthetic")
-        calibration = shipped.calibration_pixels([charts.paths[i] for i in np.flatnonzero(free)])
+        paths = [charts.paths[i] for i in np.flatnonzero(free)]
+        calibration = tapped.calibration_pixels(paths, size, FIT)
         extractor = tapped.IntegerExtractor(extractor, calibration)
         name = f"{view} {tapped.calibration_digest(calibration)}"
     features = tapped.cached_features(

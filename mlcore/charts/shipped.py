@@ -2,11 +2,11 @@
 (mlcore.models.tapped), trained once on the bundled real charts and drawn charts, kept in the
 repository (head.npz and manifest.json), and turned into the served model offline in seconds.
 
-rebuild() draws the charts (cached by file name), computes every image's features with the
-backbone's integer export (cached by content), leaves each source of the real charts out in
-turn to fit the temperature and the "not sure" threshold on predictions of sources the head
-never saw, then trains the head on all of them. The manifest records the recipe, every file's
-sha256, the library versions, the left-out figures and the head's own sha256.
+rebuild() draws the charts (cached by file name), computes every image's features (cached by
+content), leaves each source of the real charts out in turn to fit the temperature and the "not
+sure" threshold on predictions of sources the head never saw, then trains the head on all of
+them. The manifest records the recipe, every file's sha256, the library versions, the left-out
+figures and the head's own sha256.
 """
 
 import dataclasses
@@ -34,10 +34,6 @@ RECIPE = {
     "input_size": 240,
     "fit": "stretch",
     "features": tapped.TAPS,
-    # The taps the head trains on come from the backbone's integer export, calibrated on this
-    # many bundled real charts, as the served integer model computes them.
-    "backbone_precision": "int8",
-    "calibration_images": 300,
     "drawn_per_class_and_engine": 40,
     "draw_seed": 0,
     "draw_size": 320,
@@ -95,14 +91,9 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
     sources = np.array(["drawn"] * len(drawn) + [source for *_, source in found.charts])
     real = sources != "drawn"
     say(f"{len(drawn)} drawn and {int(real.sum())} real charts; features...")
-    calibration = calibration_pixels([path for path, _, _ in found.charts])
-    extractor = tapped.IntegerExtractor(
-        tapped.extractor(RECIPE["backbone"], RECIPE["input_size"]), calibration
-    )
-    view = f"int8 taps {tapped.calibration_digest(calibration)}"
+    extractor = tapped.extractor(RECIPE["backbone"], RECIPE["input_size"])
     cache = Path(
-        cache_dir,
-        tapped.cache_name(RECIPE["backbone"], RECIPE["input_size"], RECIPE["fit"], view),
+        cache_dir, tapped.cache_name(RECIPE["backbone"], RECIPE["input_size"], RECIPE["fit"])
     )
     features = tapped.cached_features(extractor, paths, cache, RECIPE["input_size"], RECIPE["fit"])
     everything = np.arange(len(paths))
@@ -163,15 +154,6 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
     }
     files.write_whole(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
     return manifest
-
-
-def calibration_pixels(paths: list[Path]) -> np.ndarray:
-    """RECIPE's calibration images, spread over the paths (they are grouped by class)."""
-    count = RECIPE["calibration_images"]
-    chosen = paths[:: max(1, len(paths) // count)][:count]
-    return np.stack(
-        [images.load_array(path, RECIPE["input_size"], RECIPE["fit"]) for path in chosen]
-    )
 
 
 def unsure_threshold(reliability: list[dict]) -> float:

@@ -237,6 +237,13 @@ class IntegerExtractor:
         return [np.stack(rows)]
 
 
+def calibration_pixels(paths: list, size: int, fit: str, count: int = 300) -> np.ndarray:
+    """count images spread over paths (they are grouped by class), as the backbone sees them:
+    what an integer export's activation ranges are calibrated on."""
+    chosen = paths[:: max(1, len(paths) // count)][:count]
+    return np.stack([images.load_array(path, size, fit) for path in chosen])
+
+
 def calibration_digest(calibration: np.ndarray) -> str:
     """Names the calibration in a cache file: other pixels, other integer features."""
     return images.sha256(np.ascontiguousarray(calibration, dtype=np.uint8).tobytes())[:12]

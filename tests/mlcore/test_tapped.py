@@ -203,3 +203,16 @@ def test_training_with_mirrors_joins_each_row_by_its_mirror_on_its_side_of_the_s
     assert half + val_half == 40
     averaged = tapped.as_tested(charts, np.array([3, 5]), charts + 2)
     np.testing.assert_array_equal(averaged[:, 0], [4, 6])
+
+
+def test_calibration_images_are_spread_over_the_classes(tmp_path):
+    from PIL import Image
+
+    paths = []
+    for shade in range(10):  # grouped as a class-ordered list is: one shade per image
+        path = tmp_path / f"{shade}.png"
+        Image.new("RGB", (8, 8), (shade * 20,) * 3).save(path)
+        paths.append(path)
+    pixels = tapped.calibration_pixels(paths, 4, "stretch", count=4)
+    assert pixels.shape == (4, 4, 4, 3)
+    assert [int(image[0, 0, 0]) for image in pixels] == [0, 40, 80, 120]
