@@ -427,7 +427,7 @@ def view_features(charts: Charts, view: str) -> np.ndarray:
         paths = [charts.paths[i] for i in np.flatnonzero(free)]
         calibration = tapped.calibration_pixels(paths, size, FIT)
         extractor = tapped.IntegerExtractor(extractor, calibration)
-        name = f"{view} {tapped.calibration_digest(calibration)}"
+        name = f"{view} {tapped.integer_digest(calibration)}"
     features = tapped.cached_features(
         extractor,
         charts.paths,

@@ -8,12 +8,11 @@ of the float one's; export.json records both models' speed, how often they agree
 accuracies and the choice. (Dynamic-range int8, weights only, was measured slower than float32
 on the target CPU.)
 
-A model that concatenates features of several depths (mlcore.models.tapped) keeps its pooling
-and its head (the means, the concatenation, the dense layer and the softmax) in float: XNNPACK
-cannot prepare an integer concatenation of tensors quantized to different scales, and a head on
-raw, unstandardised features loses too much in integer (the chart classifier's top class agreed
-on 70% of the charts). Each feature map comes out of the integer backbone dequantized and is
-averaged in float.
+A model that concatenates features of several depths (mlcore.models.tapped) keeps its head
+(the concatenation, the dense layer and the softmax) in float: XNNPACK cannot prepare an
+integer concatenation of tensors quantized to different scales, and a head on raw,
+unstandardised features loses too much in integer (the chart classifier's top class agreed on
+70% of the charts). The pooled features come out of the integer backbone dequantized.
 """
 
 import contextlib
@@ -35,7 +34,7 @@ TOLERANCE = 1e-4  # the largest difference allowed between a Keras and a TFLite 
 KERAS_CHECKED = 200  # test images the float export is compared with Keras on
 MAX_ACCURACY_DROP = 0.005  # how much accuracy the int8 model may lose on any set, 0.5 points
 # The ops an integer model with a concatenated head keeps in float (see above).
-FLOAT_HEAD_OPS = ("MEAN", "CONCATENATION", "FULLY_CONNECTED", "SOFTMAX")
+FLOAT_HEAD_OPS = ("CONCATENATION", "FULLY_CONNECTED", "SOFTMAX")
 
 
 class ExportError(Exception):

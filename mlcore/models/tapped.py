@@ -244,9 +244,13 @@ def calibration_pixels(paths: list, size: int, fit: str, count: int = 300) -> np
     return np.stack([images.load_array(path, size, fit) for path in chosen])
 
 
-def calibration_digest(calibration: np.ndarray) -> str:
-    """Names the calibration in a cache file: other pixels, other integer features."""
-    return images.sha256(np.ascontiguousarray(calibration, dtype=np.uint8).tobytes())[:12]
+def integer_digest(calibration: np.ndarray) -> str:
+    """Names an integer export's features in a cache file: other calibration pixels or other
+    ops kept in float, other features."""
+    from mlcore.models import export
+
+    data = np.ascontiguousarray(calibration, dtype=np.uint8).tobytes()
+    return images.sha256(data + ",".join(export.FLOAT_HEAD_OPS).encode())[:12]
 
 
 def select(features: np.ndarray, recipe: str, last_width: int) -> np.ndarray:

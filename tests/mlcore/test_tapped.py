@@ -112,7 +112,7 @@ def test_the_integer_extractor_gives_the_taps_of_the_served_integer_model():
     )
     probabilities = np.concatenate([served.run(image[None])[0] for image in pixels])
     np.testing.assert_allclose(probabilities, head.probabilities(taps), atol=2e-3)
-    assert tapped.calibration_digest(pixels) != tapped.calibration_digest(pixels[:4])
+    assert tapped.integer_digest(pixels) != tapped.integer_digest(pixels[:4])
 
 
 def quadrant_chart(path):
