@@ -24,6 +24,9 @@ mirror and tests on the average of a chart's features and its mirror's; "taps at
 the backbone 300 px instead of 240; "integer taps" are computed by the backbone's integer
 export (calibrated on 300 of the redistributable real charts, as the shipped model's export is
 on the bundled ones), as the served integer model computes them.
+The two "taps and integer taps" recipes train one
+head on both (each chart's float taps and its integer ones as two rows) and test it on each:
+what the float and the integer export of one served model answer.
 
 "published styles" recipes train on data/bench/chart_styles, the charts drawn by the engines
 of commit a10acfb (stacked columns, bubbles, numbered columns and scatter plots as the web
@@ -72,6 +75,8 @@ class Recipe(NamedTuple):
     head: object = None  # a tapped.HeadRecipe (given as its fields); None: as shipped
     views: tuple[str, ...] = ("taps",)  # of tapped.VIEWS, their features joined
     flip: bool = False  # trained on every chart and its mirror, tested on both averaged
+    twin: str | None = None  # a view whose features join every training row (tapped.train_head)
+    tested_on: str | None = None  # the view the left-out charts are tested on; None: views
 
 
 RECIPES = {
@@ -113,6 +118,12 @@ RECIPES = {
     "taps at 300 px, L2 1e-2": dict(views=("taps at 300 px",)),
     # The head trained and tested on the taps of the backbone's integer export (as served).
     "integer taps, L2 1e-2": dict(views=("integer taps",)),
+    # One head trained on both (every chart's float taps and its integer ones), tested on each:
+    # what the float and the integer export of one served model would answer.
+    "taps and integer taps, L2 1e-2, tested on taps": dict(twin="integer taps"),
+    "taps and integer taps, L2 1e-2, tested on integer taps": dict(
+        twin="integer taps", tested_on="integer taps"
+    ),
 }
 
 
@@ -190,7 +201,9 @@ def recipe_rows(charts: Charts, per_class: int, recipe: Recipe) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def leave_sources_out(features, charts: Charts, per_class: int, recipe, mirrored=None) -> dict:
+def leave_sources_out(
+    features, charts: Charts, per_class: int, recipe, twins=None, tested=None
+) -> dict:
     from mlcore.models import tapped
 
     allowed = recipe_rows(charts, per_class, recipe)
@@ -214,7 +227,8 @@ def leave_sources_out(features, charts: Charts, per_class: int, recipe, mirrored
         len(CHART_CLASSES),
         report,
         head_recipe,
-        mirrored,
+        twins,
+        tested,
     )
     shipped_train = np.intersect1d(allowed, np.flatnonzero(charts.redistributable))
     shipped_test = np.flatnonzero(~charts.redistributable)
@@ -226,10 +240,10 @@ def leave_sources_out(features, charts: Charts, per_class: int, recipe, mirrored
         recipe.real_weight,
         len(CHART_CLASSES),
         recipe=head_recipe,
-        mirrored=mirrored,
+        twins=twins,
     )
-    seen = tapped.as_tested(features, shipped_test, mirrored)
-    results["shipped"] = {"rows": shipped_test, "logits": head.logits(seen)}
+    tested = features if tested is None else tested
+    results["shipped"] = {"rows": shipped_test, "logits": head.logits(tested[shipped_test])}
     return {
         name: {"rows": fold["rows"].tolist(), "logits": fold["logits"].round(2).tolist()}
         for name, fold in results.items()
@@ -470,9 +484,11 @@ def main():
 
     from mlcore.models import tapped
 
-    needed = {view for name in chosen_recipes for view in RECIPES[name].views} | {tapped.TAPS}
-    if any(RECIPES[name].flip for name in chosen_recipes):
-        needed.add(MIRRORED)
+    needed = {tapped.TAPS}
+    for name in chosen_recipes:
+        recipe = RECIPES[name]
+        needed |= {*recipe.views, recipe.twin, recipe.tested_on, MIRRORED if recipe.flip else None}
+    needed.discard(None)
     features = {view: view_features(charts, view) for view in sorted(needed)}
     last = tapped.select(features[tapped.TAPS], tapped.LAST, LAST_WIDTH)
     results = {}
@@ -487,8 +503,11 @@ def main():
             chosen = np.hstack([features[view] for view in recipe.views])
         else:
             chosen = last
-        mirrored = features[MIRRORED] if recipe.flip else None
-        results[name] = leave_sources_out(chosen, charts, options.per_class, recipe, mirrored)
+        twins = features[MIRRORED] if recipe.flip else features.get(recipe.twin)
+        tested = features.get(recipe.tested_on)
+        if recipe.flip:
+            tested = (chosen + twins) / 2
+        results[name] = leave_sources_out(chosen, charts, options.per_class, recipe, twins, tested)
         if options.json:
             saved = {"per_class": options.per_class, "styled": styled, "results": results}
             options.json.write_text(json.dumps(saved) + "\n", encoding="utf-8")

@@ -39,6 +39,9 @@ RECIPE = {
     "draw_size": 320,
     "real_weight": 1.0,
     "head": dataclasses.asdict(tapped.SHIPPED_HEAD),
+    # Every chart's taps as the integer export computes them join the training rows, so that
+    # one head serves the float and the integer backbone alike.
+    "integer_twins": True,
 }
 
 
@@ -96,10 +99,14 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
         cache_dir, tapped.cache_name(RECIPE["backbone"], RECIPE["input_size"], RECIPE["fit"])
     )
     features = tapped.cached_features(extractor, paths, cache, RECIPE["input_size"], RECIPE["fit"])
+    twins = None
+    if RECIPE["integer_twins"]:
+        say("Integer features...")
+        twins = integer_features(extractor, paths, [path for path, *_ in found.charts], cache_dir)
     everything = np.arange(len(paths))
     groups = {source: sources == source for source in sorted(set(sources[real]))}
     left_out = tapped.leave_groups_out(
-        features, y, real, groups, everything, RECIPE["real_weight"], len(LABELS)
+        features, y, real, groups, everything, RECIPE["real_weight"], len(LABELS), twins=twins
     )
     rows = np.concatenate([fold["rows"] for fold in left_out.values()])
     logits = np.concatenate([fold["logits"] for fold in left_out.values()])
@@ -111,8 +118,18 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
         y[rows], tapped.softmax(logits), LABELS
     )["ece"]
     reliability = tapped.reliability(calibrated.max(axis=1), correct)
+    left_out_integer = {}
+    if twins is not None:  # the same heads reading the integer export's taps
+        integer = np.concatenate(
+            [fold["head"].logits(twins[fold["rows"]]) for fold in left_out.values()]
+        )
+        left_out_integer = {
+            "integer_metrics": evaluation.evaluate(
+                y[rows], tapped.softmax(integer / temperature), LABELS
+            )
+        }
     head, history = tapped.train_head(
-        features, y, real, everything, RECIPE["real_weight"], len(LABELS)
+        features, y, real, everything, RECIPE["real_weight"], len(LABELS), twins=twins
     )
     head.temperature = temperature
     out = io.BytesIO()
@@ -128,6 +145,7 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
             "sources": {source: int(mask.sum()) for source, mask in groups.items()},
             "metrics": metrics,
             "reliability": reliability,
+            **left_out_integer,
         },
         "history": history,
         "data": {
@@ -154,6 +172,21 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
     }
     files.write_whole(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
     return manifest
+
+
+def integer_features(extractor, paths, real_paths, cache_dir) -> np.ndarray:
+    """The taps of paths through the extractor's integer export, calibrated on the real charts
+    (as the served model's export is on the bundled ones), cached by content."""
+    size, fit = RECIPE["input_size"], RECIPE["fit"]
+    calibration = tapped.calibration_pixels(real_paths, size, fit)
+    view = f"integer taps {tapped.integer_digest(calibration)}"
+    return tapped.cached_features(
+        tapped.IntegerExtractor(extractor, calibration),
+        paths,
+        Path(cache_dir, tapped.cache_name(RECIPE["backbone"], size, fit, view)),
+        size,
+        fit,
+    )
 
 
 def unsure_threshold(reliability: list[dict]) -> float:

@@ -356,12 +356,13 @@ def train_head(
     classes: int,
     seed: int = 0,
     recipe: HeadRecipe = SHIPPED_HEAD,
-    mirrored: np.ndarray | None = None,
+    twins: np.ndarray | None = None,
 ):
     """fit_head on the given rows (a validation share held back), a real chart weighing
     real_weight times a drawn one (BALANCED: real and drawn the same in all) and every class
-    the same (unless not recipe.class_balanced). With mirrored (the features of every chart
-    mirrored), each training and validation row is joined by its mirror."""
+    the same (unless not recipe.class_balanced). With twins (every chart's features seen
+    another way: its mirror, or the taps of the backbone's integer export), each training and
+    validation row is joined by its twin."""
     fit_rows, val_rows = split_validation(rows, y, seed)
     if real_weight == BALANCED:
         mine = real[fit_rows]
@@ -369,10 +370,10 @@ def train_head(
     weights = balanced_weights(y[fit_rows], real[fit_rows], real_weight, recipe.class_balanced)
     x, val_x = features[fit_rows], features[val_rows]
     fit_y, val_y = y[fit_rows], y[val_rows]
-    if mirrored is not None:
+    if twins is not None:
         x, val_x = (
-            np.concatenate([x, mirrored[fit_rows]]),
-            np.concatenate([val_x, mirrored[val_rows]]),
+            np.concatenate([x, twins[fit_rows]]),
+            np.concatenate([val_x, twins[val_rows]]),
         )
         fit_y, val_y = np.tile(fit_y, 2), np.tile(val_y, 2)
         weights = np.tile(weights, 2)
@@ -389,28 +390,24 @@ def leave_groups_out(
     classes,
     report=None,
     recipe: HeadRecipe = SHIPPED_HEAD,
-    mirrored: np.ndarray | None = None,
+    twins: np.ndarray | None = None,
+    tested: np.ndarray | None = None,
 ):
     """Per group (name -> boolean mask of its rows): the logits of its rows from a head
-    trained on the allowed rows outside it (with mirrored: trained on every row and its mirror,
-    tested on the average of a chart's features and its mirror's). Returns name -> {"rows",
-    "logits"}."""
+    trained on the allowed rows outside it (each joined by its twin, see train_head), tested on
+    the rows of tested (default: features). Returns name -> {"rows", "logits", "head"}."""
+    tested = features if tested is None else tested
     results = {}
     for name, members in groups.items():
         test = np.flatnonzero(members)
         rows = np.setdiff1d(allowed, test)
         head, _ = train_head(
-            features, y, real, rows, real_weight, classes, recipe=recipe, mirrored=mirrored
+            features, y, real, rows, real_weight, classes, recipe=recipe, twins=twins
         )
-        results[name] = {"rows": test, "logits": head.logits(as_tested(features, test, mirrored))}
+        results[name] = {"rows": test, "logits": head.logits(tested[test]), "head": head}
         if report:
             report(name, results[name])
     return results
-
-
-def as_tested(features, rows, mirrored: np.ndarray | None = None) -> np.ndarray:
-    """The features a head is tested on: the rows', or averaged with their mirrors'."""
-    return features[rows] if mirrored is None else (features[rows] + mirrored[rows]) / 2
 
 
 def balanced_weights(

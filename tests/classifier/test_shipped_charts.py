@@ -88,7 +88,7 @@ def test_bootstrap_serves_the_shipped_head_with_the_bundled_charts(client, tmp_p
     assert version.metrics["held_out"] == "sources" and version.metrics["reliability"]
     int8 = json.loads((version.path / "export.json").read_text())["int8"]
     assert int8["judged_on"] == ["pillow"] and int8["accuracy"]["pillow"]
-    assert len(list((settings.DATA_DIR / "holdout_charts" / "pillow").glob("*/*"))) == 260
+    assert len(list((settings.DATA_DIR / "holdout_charts" / "pillow").glob("*/*"))) == 520
     page = client.get("/classifiers/charts/").content.decode()
     assert "Reliability on charts from sources left out of training" in page
     assert page.count('class="reliability-bar"') == len(version.metrics["reliability"])

@@ -179,9 +179,7 @@ def test_a_view_averages_its_tiles_and_is_cached_by_content(tmp_path):
     assert calls == [] and np.array_equal(again, tiled)
 
 
-def test_training_with_mirrors_joins_each_row_by_its_mirror_on_its_side_of_the_split(
-    monkeypatch,
-):
+def test_training_with_twins_joins_each_row_by_its_twin_on_its_side_of_the_split(monkeypatch):
     seen = {}
 
     def fit_head(x, y, classes, val_x, val_y, weights, seed, recipe):
@@ -191,7 +189,7 @@ def test_training_with_mirrors_joins_each_row_by_its_mirror_on_its_side_of_the_s
     charts = np.arange(40, dtype=np.float32)[:, None]
     mirrors = -charts  # chart i's mirror is -i
     y = np.arange(40) % 2
-    tapped.train_head(charts, y, np.zeros(40, bool), np.arange(40), 1.0, 2, mirrored=mirrors)
+    tapped.train_head(charts, y, np.zeros(40, bool), np.arange(40), 1.0, 2, twins=mirrors)
     half = len(seen["x"]) // 2
     np.testing.assert_array_equal(seen["x"][half:], -seen["x"][:half])
     np.testing.assert_array_equal(seen["y"][half:], seen["y"][:half])
@@ -201,8 +199,6 @@ def test_training_with_mirrors_joins_each_row_by_its_mirror_on_its_side_of_the_s
     trained = set(np.abs(seen["x"][:, 0]))
     assert len(trained) == half and not trained & set(np.abs(seen["val_x"][:, 0]))
     assert half + val_half == 40
-    averaged = tapped.as_tested(charts, np.array([3, 5]), charts + 2)
-    np.testing.assert_array_equal(averaged[:, 0], [4, 6])
 
 
 def test_calibration_images_are_spread_over_the_classes(tmp_path):
@@ -216,3 +212,37 @@ def test_calibration_images_are_spread_over_the_classes(tmp_path):
     pixels = tapped.calibration_pixels(paths, 4, "stretch", count=4)
     assert pixels.shape == (4, 4, 4, 3)
     assert [int(image[0, 0, 0]) for image in pixels] == [0, 40, 80, 120]
+
+
+def test_each_group_left_out_is_tested_on_the_tested_features_by_a_head_trained_without_it(
+    monkeypatch,
+):
+    trained = []
+
+    def train_head(features, y, real, rows, real_weight, classes, recipe, twins):
+        trained.append((rows.tolist(), twins))
+        return tapped.Head(np.eye(2, dtype=np.float32), np.zeros(2, np.float32)), {}
+
+    monkeypatch.setattr(tapped, "train_head", train_head)
+    features = np.arange(12, dtype=np.float32).reshape(6, 2)
+    integer = features + 100  # the same charts through another backbone
+    groups = {"a": np.array([1, 1, 0, 0, 0, 0], bool), "b": np.array([0, 0, 1, 0, 0, 0], bool)}
+    results = tapped.leave_groups_out(
+        features,
+        np.zeros(6, int),
+        np.ones(6, bool),
+        groups,
+        np.arange(6),
+        1.0,
+        2,
+        twins=integer,
+        tested=integer,
+    )
+    assert [rows for rows, _ in trained] == [[2, 3, 4, 5], [0, 1, 3, 4, 5]]
+    assert all(twins is integer for _, twins in trained)
+    np.testing.assert_array_equal(results["a"]["logits"], integer[:2])
+    np.testing.assert_array_equal(results["b"]["logits"], integer[2:3])
+    plain = tapped.leave_groups_out(
+        features, np.zeros(6, int), np.ones(6, bool), groups, np.arange(6), 1.0, 2
+    )
+    np.testing.assert_array_equal(plain["b"]["logits"], features[2:3])
