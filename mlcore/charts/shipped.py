@@ -3,9 +3,10 @@
 repository (head.npz and manifest.json), and turned into the served model offline in seconds.
 
 rebuild() draws the charts (cached by file name), computes every image's features (cached by
-content), leaves each source of the real charts out in turn to fit the temperature and the "not
-sure" threshold on predictions of sources the head never saw, then trains the head on all of
-them. The manifest records the recipe, every file's sha256, the library versions, the left-out
+content; with "integer_twins", those of the integer export too, each chart a row of each),
+leaves each source of the real charts out in turn to fit the temperature and the "not sure"
+threshold on predictions of sources the head never saw (read as served), then trains the head
+on all of them. The manifest records the recipe, every file's sha256, the library versions, the left-out
 figures and the head's own sha256.
 """
 
@@ -105,8 +106,20 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
         twins = integer_features(extractor, paths, [path for path, *_ in found.charts], cache_dir)
     everything = np.arange(len(paths))
     groups = {source: sources == source for source in sorted(set(sources[real]))}
+    # The left-out figures, the temperature and the "not sure" threshold come from the reading
+    # that is served: the integer export's taps for a head trained on them too (bootstrap serves
+    # the integer model when it is as accurate), else the float ones.
+    served = features if twins is None else twins
     left_out = tapped.leave_groups_out(
-        features, y, real, groups, everything, RECIPE["real_weight"], len(LABELS), twins=twins
+        features,
+        y,
+        real,
+        groups,
+        everything,
+        RECIPE["real_weight"],
+        len(LABELS),
+        twins=twins,
+        tested=served,
     )
     rows = np.concatenate([fold["rows"] for fold in left_out.values()])
     logits = np.concatenate([fold["logits"] for fold in left_out.values()])
@@ -118,14 +131,14 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
         y[rows], tapped.softmax(logits), LABELS
     )["ece"]
     reliability = tapped.reliability(calibrated.max(axis=1), correct)
-    left_out_integer = {}
-    if twins is not None:  # the same heads reading the integer export's taps
-        integer = np.concatenate(
-            [fold["head"].logits(twins[fold["rows"]]) for fold in left_out.values()]
+    float_reading = {}
+    if twins is not None:  # the same heads reading the float backbone's taps
+        read = np.concatenate(
+            [fold["head"].logits(features[fold["rows"]]) for fold in left_out.values()]
         )
-        left_out_integer = {
-            "integer_metrics": evaluation.evaluate(
-                y[rows], tapped.softmax(integer / temperature), LABELS
+        float_reading = {
+            "float_metrics": evaluation.evaluate(
+                y[rows], tapped.softmax(read / temperature), LABELS
             )
         }
     head, history = tapped.train_head(
@@ -145,7 +158,8 @@ def rebuild(real_dir, drawn_dir, out_dir, cache_dir, say=print) -> dict:
             "sources": {source: int(mask.sum()) for source, mask in groups.items()},
             "metrics": metrics,
             "reliability": reliability,
-            **left_out_integer,
+            "read_by": "float" if twins is None else "integer",
+            **float_reading,
         },
         "history": history,
         "data": {
