@@ -6,8 +6,8 @@ rebuild() draws the charts (cached by file name), computes every image's feature
 content; with "integer_twins", those of the integer export too, each chart a row of each),
 leaves each source of the real charts out in turn to fit the temperature and the "not sure"
 threshold on predictions of sources the head never saw (read as served), then trains the head
-on all of them. The manifest records the recipe, every file's sha256, the library versions, the left-out
-figures and the head's own sha256.
+on all of them. The manifest records the recipe, every file's sha256, the library versions,
+the left-out figures and the head's own sha256.
 """
 
 import dataclasses
