@@ -439,9 +439,7 @@ def view_features(charts: Charts, view: str) -> np.ndarray:
     if how.integer:  # calibrated on real charts, as the shipped model's export is
         free = charts.redistributable & (charts.source != "synthetic")
         paths = [charts.paths[i] for i in np.flatnonzero(free)]
-        calibration = tapped.calibration_pixels(paths, size, FIT)
-        extractor = tapped.IntegerExtractor(extractor, calibration)
-        name = f"{view} {tapped.integer_digest(calibration)}"
+        extractor, name = tapped.integer_extractor(extractor, paths, size, FIT)
     features = tapped.cached_features(
         extractor,
         charts.paths,

@@ -192,10 +192,9 @@ def integer_features(extractor, paths, real_paths, cache_dir) -> np.ndarray:
     """The taps of paths through the extractor's integer export, calibrated on the real charts
     (as the served model's export is on the bundled ones), cached by content."""
     size, fit = RECIPE["input_size"], RECIPE["fit"]
-    calibration = tapped.calibration_pixels(real_paths, size, fit)
-    view = f"integer taps {tapped.integer_digest(calibration)}"
+    integer, view = tapped.integer_extractor(extractor, real_paths, size, fit)
     return tapped.cached_features(
-        tapped.IntegerExtractor(extractor, calibration),
+        integer,
         paths,
         Path(cache_dir, tapped.cache_name(RECIPE["backbone"], size, fit, view)),
         size,

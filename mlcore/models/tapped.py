@@ -253,6 +253,15 @@ def integer_digest(calibration: np.ndarray) -> str:
     return images.sha256(data + ",".join(export.FLOAT_HEAD_OPS).encode())[:12]
 
 
+def integer_extractor(
+    model: keras.Model, paths: list, size: int, fit: str
+) -> tuple[IntegerExtractor, str]:
+    """The extractor's integer export calibrated on images spread over paths, and the view its
+    features are cached under (cache_name): "integer taps" and the calibration's digest."""
+    calibration = calibration_pixels(paths, size, fit)
+    return IntegerExtractor(model, calibration), f"integer taps {integer_digest(calibration)}"
+
+
 def select(features: np.ndarray, recipe: str, last_width: int) -> np.ndarray:
     """The columns a recipe's head reads: all taps, or the last feature map's alone."""
     return features if recipe == TAPS else features[:, -last_width:]
