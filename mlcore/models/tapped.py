@@ -6,7 +6,8 @@ averaged over the image ("taps"). The backbone stays frozen: features are comput
 image (and cached by the caller), the head is a softmax layer on standardised features, and the
 served model folds the standardisation and a fitted temperature into that layer. VIEWS are
 other ways of turning a chart into features (taps pooled by their maximum, over the chart's
-quadrants or its mirror, at another size), measured by bench/chart_sources.py and not served.
+quadrants or its mirror, at another size, through the integer export), measured by
+bench/chart_sources.py; the shipped head trains on the integer taps beside the float ones.
 """
 
 import io
@@ -225,7 +226,7 @@ class IntegerExtractor:
         self.interpreter.allocate_tensors()
         self.input = self.interpreter.get_input_details()[0]
         outputs = {len(output["shape"]): output for output in self.interpreter.get_output_details()}
-        self.taps, self.feature_map = outputs[2], outputs[4]
+        self.taps = outputs[2]  # the other output is the last feature map
 
     def predict_on_batch(self, pixels: np.ndarray) -> list[np.ndarray]:
         """(n, size, size, 3) in 0..255 -> [taps (n, width)], one image at a time."""
