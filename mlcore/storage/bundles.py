@@ -133,7 +133,8 @@ def read_manifest(archive, kinds):
         meta = json.loads(archive.read(MANIFEST))
     except KeyError:
         raise BundleError(f"This zip is not a model bundle: it has no {MANIFEST}.") from None
-    except (ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+    # NotImplementedError: a compression method zipfile cannot read (an altered header).
+    except (ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError):
         raise BundleError(f"The bundle's {MANIFEST} is damaged.") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise BundleError(
@@ -164,7 +165,15 @@ def read_file(archive, name, listed):
             raise BundleError(f"{name} is not the size bundle.json lists: the bundle was altered.")
         with archive.open(info) as stream:
             data = stream.read(listed["size"] + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, TypeError, zlib.error) as error:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        KeyError,
+        TypeError,
+        zlib.error,
+        NotImplementedError,
+    ) as error:
         raise BundleError(
             f"{name} cannot be read from the bundle ({error}): it is damaged."
         ) from None
