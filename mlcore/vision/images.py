@@ -126,9 +126,12 @@ def to_rgb(image: Image.Image) -> Image.Image:
         image = Image.fromarray(np.clip(pixels, 0, 255).round().astype(np.uint8))
 
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+        alpha = rgba.getchannel("A")
+        if alpha.getextrema()[0] == 255:  # most PNG charts: an alpha band with nothing to blend
+            return rgba.convert("RGB")
         background = Image.new("RGB", rgba.size, WHITE)
-        background.paste(rgba, mask=rgba.getchannel("A"))
+        background.paste(rgba, mask=alpha)
         return background
     return image if image.mode == "RGB" else image.convert("RGB")
 

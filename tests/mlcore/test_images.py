@@ -98,6 +98,18 @@ def test_transparent_areas_become_white():
         assert near(image.getpixel((6, 4)), WHITE, 0)
 
 
+def test_half_transparent_pixels_blend_onto_white_and_opaque_rgba_keeps_its_colours():
+    pixels = np.zeros((4, 8, 4), dtype=np.uint8)
+    pixels[..., :3] = (40, 80, 200)
+    pixels[..., 3] = 255
+    opaque = images.read_image(encode(Image.fromarray(pixels, "RGBA"), "PNG"))
+    assert np.asarray(opaque).reshape(-1, 3).tolist() == [[40, 80, 200]] * 32
+    pixels[:, 4:, 3] = 128
+    blended = np.asarray(images.read_image(encode(Image.fromarray(pixels, "RGBA"), "PNG")))
+    assert blended[0, 0].tolist() == [40, 80, 200]
+    assert np.abs(blended[0, 7].astype(int) - [147, 167, 227]).max() <= 1
+
+
 def test_16_bit_png_is_scaled_not_clipped():
     pixels = np.array([[0, 1000, 32768, 65535]], dtype=np.uint16)
     image = Image.fromarray(pixels)
