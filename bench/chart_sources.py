@@ -64,6 +64,26 @@ CHARTQA = "chartqa"  # the prefix of the four ChartQA publishers' sources
 MIN_SOURCE = 30  # sources of at least this many charts are held to the goal
 MIRRORED = "mirrored taps"  # the view a "flip" recipe adds as training rows and test average
 LAST_WIDTH = 1280  # the last feature map's channels in the taps (EfficientNet-Lite1)
+TAP_WIDTHS = (40, 80, 112, 192, 320, 1152, LAST_WIDTH)  # the seven taps, shallow to deep
+
+
+def signed_sqrt(features: np.ndarray) -> np.ndarray:
+    return (np.sign(features) * np.sqrt(np.abs(features))).astype(np.float32)
+
+
+def unit_per_depth(features: np.ndarray) -> np.ndarray:
+    """Each tap's columns scaled to length one, row by row."""
+    parts = np.split(features, np.cumsum(TAP_WIDTHS)[:-1], axis=1)
+    return np.hstack(
+        [part / (np.linalg.norm(part, axis=1, keepdims=True) + 1e-6) for part in parts]
+    )
+
+
+# Power normalisation of pooled features (a transform before the head, measured, not served).
+NORMALISATIONS = {
+    "signed sqrt": signed_sqrt,
+    "signed sqrt, unit length per depth": lambda features: unit_per_depth(signed_sqrt(features)),
+}
 
 
 class Recipe(NamedTuple):
@@ -77,6 +97,7 @@ class Recipe(NamedTuple):
     flip: bool = False  # trained on every chart and its mirror, tested on both averaged
     twin: str | None = None  # a view whose features join every training row (tapped.train_head)
     tested_on: str | None = None  # the view the left-out charts are tested on; None: views
+    normalised: str | None = None  # of NORMALISATIONS: applied to every feature row first
 
 
 RECIPES = {
@@ -123,6 +144,17 @@ RECIPES = {
     "taps and integer taps, L2 1e-2, tested on taps": dict(twin="integer taps"),
     "taps and integer taps, L2 1e-2, tested on integer taps": dict(
         twin="integer taps", tested_on="integer taps"
+    ),
+    # Power normalisation of the taps (signed square root), then each depth to unit length.
+    "taps, signed sqrt, L2 1e-2": dict(normalised="signed sqrt"),
+    "taps, signed sqrt, unit length per depth, L2 1e-2": dict(
+        normalised="signed sqrt, unit length per depth"
+    ),
+    "taps and integer taps, signed sqrt, L2 1e-2, tested on integer taps": dict(
+        twin="integer taps", tested_on="integer taps", normalised="signed sqrt"
+    ),
+    "taps and integer taps, signed sqrt, L2 1e-2, tested on taps": dict(
+        twin="integer taps", tested_on="taps", normalised="signed sqrt"
     ),
     # More drawn charts than the shipped 40 (run with --per-class 80 against these two).
     "taps, L2 1e-2, 40 drawn per class and engine": dict(drawn=40),
@@ -510,6 +542,11 @@ def main():
         tested = features.get(recipe.tested_on)
         if recipe.flip:
             tested = (chosen + twins) / 2
+        if recipe.normalised:
+            normalise = NORMALISATIONS[recipe.normalised]
+            chosen, twins, tested = (
+                None if f is None else normalise(f) for f in (chosen, twins, tested)
+            )
         results[name] = leave_sources_out(chosen, charts, options.per_class, recipe, twins, tested)
         if options.json:
             saved = {"per_class": options.per_class, "styled": styled, "results": results}
