@@ -38,6 +38,7 @@ left-out figures when it is gone.
 import argparse
 import collections
 import csv
+import functools
 import gzip
 import json
 import statistics
@@ -77,6 +78,7 @@ class Recipe(NamedTuple):
     flip: bool = False  # trained on every chart and its mirror, tested on both averaged
     twin: str | None = None  # a view whose features join every training row (tapped.train_head)
     tested_on: str | None = None  # the view the left-out charts are tested on; None: views
+    tuned_blocks: int = 0  # the backbone's last blocks trained with the head (tuned.fit)
 
 
 RECIPES = {
@@ -124,6 +126,9 @@ RECIPES = {
     "taps and integer taps, L2 1e-2, tested on integer taps": dict(
         twin="integer taps", tested_on="integer taps"
     ),
+    # The backbone's last block and top convolution fine-tuned together with the head (issue
+    # 25, item 3: "both together"), on the taps.
+    "taps, last block fine-tuned, L2 1e-2": dict(tuned_blocks=1),
 }
 
 
@@ -202,7 +207,7 @@ def recipe_rows(charts: Charts, per_class: int, recipe: Recipe) -> np.ndarray:
 
 
 def leave_sources_out(
-    features, charts: Charts, per_class: int, recipe, twins=None, tested=None
+    features, charts: Charts, per_class: int, recipe, twins=None, tested=None, fit=None
 ) -> dict:
     from mlcore.models import tapped
 
@@ -229,6 +234,7 @@ def leave_sources_out(
         head_recipe,
         twins,
         tested,
+        fit,
     )
     shipped_train = np.intersect1d(allowed, np.flatnonzero(charts.redistributable))
     shipped_test = np.flatnonzero(~charts.redistributable)
@@ -241,6 +247,7 @@ def leave_sources_out(
         len(CHART_CLASSES),
         recipe=head_recipe,
         twins=twins,
+        fit=fit,
     )
     tested = features if tested is None else tested
     results["shipped"] = {"rows": shipped_test, "logits": head.logits(tested[shipped_test])}
@@ -453,6 +460,37 @@ def view_features(charts: Charts, view: str) -> np.ndarray:
     return features
 
 
+def tuned_inputs(charts: Charts, taps: np.ndarray, blocks: int):
+    """Every chart as tuned.fit reads it: the feature map that feeds the backbone's last
+    `blocks` blocks (cached by content in CACHE, in float16) and the frozen taps."""
+    from mlcore.models import backbones, tapped, tuned
+
+    started = time.perf_counter()
+    backbone = backbones.build(BACKBONE, "imagenet", SIZE)
+    frozen, _, early = tuned.split(backbone, blocks)
+    view = f"input of {tuned.cut_layer(backbone, blocks)}"
+    maps = tapped.cached_features(
+        tuned.MapExtractor(frozen),
+        charts.paths,
+        CACHE / tapped.cache_name(BACKBONE, SIZE, FIT, view),
+        SIZE,
+        FIT,
+        lambda done, total: print(f"  {view} {done}/{total}", flush=True),
+    )
+    print(f"{view} in {time.perf_counter() - started:.0f} s", flush=True)
+    return tuned.Inputs(maps, taps, early)
+
+
+def read_results(path: Path) -> dict:
+    raw = path.read_bytes()
+    return json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
+
+
+def write_results(path: Path, saved: dict) -> None:
+    data = (json.dumps(saved) + "\n").encode()
+    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=Path("../shared/data/charts_real"))
@@ -467,8 +505,7 @@ def main():
     if not (options.real / "labels.csv").exists():
         parser.error(f"No labels.csv in {options.real}: the real charts are needed.")
     if options.show:
-        raw = options.show.read_bytes()
-        saved = json.loads(gzip.decompress(raw) if options.show.suffix == ".gz" else raw)
+        saved = read_results(options.show)
         charts = collect(options.real, saved["per_class"], saved.get("styled", False))
         show(charts, saved["results"])
         return
@@ -480,7 +517,7 @@ def main():
     charts = collect(options.real, options.per_class, styled)
     print(f"{len(charts.paths)} charts, {int((charts.source != 'synthetic').sum())} real")
 
-    from mlcore.models import tapped
+    from mlcore.models import tapped, tuned
 
     needed = {tapped.TAPS}
     for name in chosen_recipes:
@@ -491,7 +528,7 @@ def main():
     last = tapped.select(features[tapped.TAPS], tapped.LAST, LAST_WIDTH)
     results = {}
     if options.resume and options.json and options.json.exists():
-        results = json.loads(options.json.read_text(encoding="utf-8"))["results"]
+        results = read_results(options.json)["results"]
     for name in chosen_recipes:
         if name in results:
             continue
@@ -505,10 +542,20 @@ def main():
         tested = features.get(recipe.tested_on)
         if recipe.flip:
             tested = (chosen + twins) / 2
-        results[name] = leave_sources_out(chosen, charts, options.per_class, recipe, twins, tested)
+        fit = None
+        if recipe.tuned_blocks:
+            chosen = tuned_inputs(charts, chosen, recipe.tuned_blocks)
+            fit = functools.partial(
+                tuned.fit, blocks=recipe.tuned_blocks, backbone=BACKBONE, size=SIZE
+            )
+        started = time.perf_counter()
+        results[name] = leave_sources_out(
+            chosen, charts, options.per_class, recipe, twins, tested, fit
+        )
+        print(f"{name} in {time.perf_counter() - started:.0f} s", flush=True)
         if options.json:
             saved = {"per_class": options.per_class, "styled": styled, "results": results}
-            options.json.write_text(json.dumps(saved) + "\n", encoding="utf-8")
+            write_results(options.json, saved)
     show(charts, results)
 
 
