@@ -27,6 +27,10 @@ on the bundled ones), as the served integer model computes them.
 The two "taps and integer taps" recipes train one
 head on both (each chart's float taps and its integer ones as two rows) and test it on each:
 what the float and the integer export of one served model answer.
+"taps, last block fine-tuned" trains the backbone's last block and top convolution together
+with the head (mlcore.models.tuned: the head first fitted on the frozen taps, then both at a
+low learning rate, early-stopped on the head's validation rows); the feature map that feeds
+that block is cached per chart like the taps.
 
 "published styles" recipes train on data/bench/chart_styles, the charts drawn by the engines
 of commit a10acfb (stacked columns, bubbles, numbered columns and scatter plots as the web
@@ -129,6 +133,7 @@ RECIPES = {
     # The backbone's last block and top convolution fine-tuned together with the head (issue
     # 25, item 3: "both together"), on the taps.
     "taps, last block fine-tuned, L2 1e-2": dict(tuned_blocks=1),
+    "taps, last two blocks fine-tuned, L2 1e-2": dict(tuned_blocks=2),
 }
 
 
