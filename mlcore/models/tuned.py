@@ -31,12 +31,13 @@ def cut_layer(backbone: keras.Model, blocks: int) -> str:
         if layer.name.startswith("block")
     )
     first -= blocks
+    names = [layer.name for layer in backbone.layers]  # in the order they are applied
     entry = next(
-        layer
-        for layer in backbone.layers
-        if layer.name in (f"block{first}_expand_conv", f"block{first}_dwconv")
+        index
+        for index, name in enumerate(names)
+        if name in (f"block{first}_expand_conv", f"block{first}_dwconv")
     )
-    return entry._inbound_nodes[0].parent_nodes[0].operation.name
+    return names[entry - 1]  # the previous block's output (its add or its projection)
 
 
 def split(backbone: keras.Model, blocks: int) -> tuple[keras.Model, keras.Model, int]:
