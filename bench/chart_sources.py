@@ -27,6 +27,10 @@ on the bundled ones), as the served integer model computes them.
 The two "taps and integer taps" recipes train one
 head on both (each chart's float taps and its integer ones as two rows) and test it on each:
 what the float and the integer export of one served model answer.
+"taps, last block fine-tuned" trains the backbone's last block and top convolution together
+with the head (mlcore.models.tuned: the head first fitted on the frozen taps, then both at a
+low learning rate, early-stopped on the head's validation rows); the feature map that feeds
+that block is cached per chart like the taps.
 
 "published styles" recipes train on data/bench/chart_styles, the charts drawn by the engines
 of commit a10acfb (stacked columns, bubbles, numbered columns and scatter plots as the web
@@ -38,6 +42,7 @@ left-out figures when it is gone.
 import argparse
 import collections
 import csv
+import functools
 import gzip
 import json
 import statistics
@@ -98,6 +103,7 @@ class Recipe(NamedTuple):
     twin: str | None = None  # a view whose features join every training row (tapped.train_head)
     tested_on: str | None = None  # the view the left-out charts are tested on; None: views
     normalised: str | None = None  # of NORMALISATIONS: applied to every feature row first
+    tuned_blocks: int = 0  # the backbone's last blocks trained with the head (tuned.fit)
 
 
 RECIPES = {
@@ -161,6 +167,10 @@ RECIPES = {
     "taps and integer taps, L2 1e-2, tested on integer taps, 40 drawn": dict(
         twin="integer taps", tested_on="integer taps", drawn=40
     ),
+    # The backbone's last block and top convolution fine-tuned together with the head (issue
+    # 25, item 3: "both together"), on the taps.
+    "taps, last block fine-tuned, L2 1e-2": dict(tuned_blocks=1),
+    "taps, last two blocks fine-tuned, L2 1e-2": dict(tuned_blocks=2),
 }
 
 
@@ -239,7 +249,7 @@ def recipe_rows(charts: Charts, per_class: int, recipe: Recipe) -> np.ndarray:
 
 
 def leave_sources_out(
-    features, charts: Charts, per_class: int, recipe, twins=None, tested=None
+    features, charts: Charts, per_class: int, recipe, twins=None, tested=None, fit=None
 ) -> dict:
     from mlcore.models import tapped
 
@@ -266,6 +276,7 @@ def leave_sources_out(
         head_recipe,
         twins,
         tested,
+        fit,
     )
     shipped_train = np.intersect1d(allowed, np.flatnonzero(charts.redistributable))
     shipped_test = np.flatnonzero(~charts.redistributable)
@@ -278,6 +289,7 @@ def leave_sources_out(
         len(CHART_CLASSES),
         recipe=head_recipe,
         twins=twins,
+        fit=fit,
     )
     tested = features if tested is None else tested
     results["shipped"] = {"rows": shipped_test, "logits": head.logits(tested[shipped_test])}
@@ -490,6 +502,37 @@ def view_features(charts: Charts, view: str) -> np.ndarray:
     return features
 
 
+def tuned_inputs(charts: Charts, taps: np.ndarray, blocks: int):
+    """Every chart as tuned.fit reads it: the feature map that feeds the backbone's last
+    `blocks` blocks (cached by content in CACHE, in float16) and the frozen taps."""
+    from mlcore.models import backbones, tapped, tuned
+
+    started = time.perf_counter()
+    backbone = backbones.build(BACKBONE, "imagenet", SIZE)
+    frozen, _, early = tuned.split(backbone, blocks)
+    view = f"input of {tuned.cut_layer(backbone, blocks)}"
+    maps = tapped.cached_features(
+        tuned.MapExtractor(frozen),
+        charts.paths,
+        CACHE / tapped.cache_name(BACKBONE, SIZE, FIT, view),
+        SIZE,
+        FIT,
+        lambda done, total: print(f"  {view} {done}/{total}", flush=True),
+    )
+    print(f"{view} in {time.perf_counter() - started:.0f} s", flush=True)
+    return tuned.Inputs(maps, taps, early)
+
+
+def read_results(path: Path) -> dict:
+    raw = path.read_bytes()
+    return json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
+
+
+def write_results(path: Path, saved: dict) -> None:
+    data = (json.dumps(saved) + "\n").encode()
+    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=Path("../shared/data/charts_real"))
@@ -504,8 +547,7 @@ def main():
     if not (options.real / "labels.csv").exists():
         parser.error(f"No labels.csv in {options.real}: the real charts are needed.")
     if options.show:
-        raw = options.show.read_bytes()
-        saved = json.loads(gzip.decompress(raw) if options.show.suffix == ".gz" else raw)
+        saved = read_results(options.show)
         charts = collect(options.real, saved["per_class"], saved.get("styled", False))
         show(charts, saved["results"])
         return
@@ -517,7 +559,7 @@ def main():
     charts = collect(options.real, options.per_class, styled)
     print(f"{len(charts.paths)} charts, {int((charts.source != 'synthetic').sum())} real")
 
-    from mlcore.models import tapped
+    from mlcore.models import tapped, tuned
 
     needed = {tapped.TAPS}
     for name in chosen_recipes:
@@ -528,7 +570,7 @@ def main():
     last = tapped.select(features[tapped.TAPS], tapped.LAST, LAST_WIDTH)
     results = {}
     if options.resume and options.json and options.json.exists():
-        results = json.loads(options.json.read_text(encoding="utf-8"))["results"]
+        results = read_results(options.json)["results"]
     for name in chosen_recipes:
         if name in results:
             continue
@@ -547,10 +589,20 @@ def main():
             chosen, twins, tested = (
                 None if f is None else normalise(f) for f in (chosen, twins, tested)
             )
-        results[name] = leave_sources_out(chosen, charts, options.per_class, recipe, twins, tested)
+        fit = None
+        if recipe.tuned_blocks:
+            chosen = tuned_inputs(charts, chosen, recipe.tuned_blocks)
+            fit = functools.partial(
+                tuned.fit, blocks=recipe.tuned_blocks, backbone=BACKBONE, size=SIZE
+            )
+        started = time.perf_counter()
+        results[name] = leave_sources_out(
+            chosen, charts, options.per_class, recipe, twins, tested, fit
+        )
+        print(f"{name} in {time.perf_counter() - started:.0f} s", flush=True)
         if options.json:
             saved = {"per_class": options.per_class, "styled": styled, "results": results}
-            options.json.write_text(json.dumps(saved) + "\n", encoding="utf-8")
+            write_results(options.json, saved)
     show(charts, results)
 
 

@@ -367,12 +367,14 @@ def train_head(
     seed: int = 0,
     recipe: HeadRecipe = SHIPPED_HEAD,
     twins: np.ndarray | None = None,
+    fit: Callable | None = None,
 ):
-    """fit_head on the given rows (a validation share held back), a real chart weighing
-    real_weight times a drawn one (BALANCED: real and drawn the same in all) and every class
-    the same (unless not recipe.class_balanced). With twins (every chart's features seen
-    another way: its mirror, or the taps of the backbone's integer export), each training and
-    validation row is joined by its twin."""
+    """fit_head (or fit, with its contract: mlcore.models.tuned.fit) on the given rows (a
+    validation share held back), a real chart weighing real_weight times a drawn one
+    (BALANCED: real and drawn the same in all) and every class the same (unless not
+    recipe.class_balanced). With twins (every chart's features seen another way: its mirror,
+    or the taps of the backbone's integer export), each training and validation row is joined
+    by its twin."""
     fit_rows, val_rows = split_validation(rows, y, seed)
     if real_weight == BALANCED:
         mine = real[fit_rows]
@@ -387,7 +389,7 @@ def train_head(
         )
         fit_y, val_y = np.tile(fit_y, 2), np.tile(val_y, 2)
         weights = np.tile(weights, 2)
-    return fit_head(x, fit_y, classes, val_x, val_y, weights, seed, recipe)
+    return (fit or fit_head)(x, fit_y, classes, val_x, val_y, weights, seed, recipe)
 
 
 def leave_groups_out(
@@ -402,17 +404,19 @@ def leave_groups_out(
     recipe: HeadRecipe = SHIPPED_HEAD,
     twins: np.ndarray | None = None,
     tested: np.ndarray | None = None,
+    fit: Callable | None = None,
 ):
     """Per group (name -> boolean mask of its rows): the logits of its rows from a head
-    trained on the allowed rows outside it (each joined by its twin, see train_head), tested on
-    the rows of tested (default: features). Returns name -> {"rows", "logits", "head"}."""
+    trained (by fit, see train_head) on the allowed rows outside it (each joined by its twin),
+    tested on the rows of tested (default: features). Returns name -> {"rows", "logits",
+    "head"}."""
     tested = features if tested is None else tested
     results = {}
     for name, members in groups.items():
         test = np.flatnonzero(members)
         rows = np.setdiff1d(allowed, test)
         head, _ = train_head(
-            features, y, real, rows, real_weight, classes, recipe=recipe, twins=twins
+            features, y, real, rows, real_weight, classes, recipe=recipe, twins=twins, fit=fit
         )
         results[name] = {"rows": test, "logits": head.logits(tested[test]), "head": head}
         if report:

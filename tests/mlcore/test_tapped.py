@@ -219,7 +219,7 @@ def test_each_group_left_out_is_tested_on_the_tested_features_by_a_head_trained_
 ):
     trained = []
 
-    def train_head(features, y, real, rows, real_weight, classes, recipe, twins):
+    def train_head(features, y, real, rows, real_weight, classes, recipe, twins, fit):
         trained.append((rows.tolist(), twins))
         return tapped.Head(np.eye(2, dtype=np.float32), np.zeros(2, np.float32)), {}
 
