@@ -104,6 +104,7 @@ class Recipe(NamedTuple):
     tested_on: str | None = None  # the view the left-out charts are tested on; None: views
     normalised: str | None = None  # of NORMALISATIONS: applied to every feature row first
     tuned_blocks: int = 0  # the backbone's last blocks trained with the head (tuned.fit)
+    seed: int = 0  # of the validation split, the dropout and the initial weights
 
 
 RECIPES = {
@@ -171,6 +172,9 @@ RECIPES = {
     # 25, item 3: "both together"), on the taps.
     "taps, last block fine-tuned, L2 1e-2": dict(tuned_blocks=1),
     "taps, last two blocks fine-tuned, L2 1e-2": dict(tuned_blocks=2),
+    # A second seed of the two (the validation split, dropout and initial weights).
+    "taps, L2 1e-2, seed 1": dict(seed=1),
+    "taps, last two blocks fine-tuned, L2 1e-2, seed 1": dict(tuned_blocks=2, seed=1),
 }
 
 
@@ -277,6 +281,7 @@ def leave_sources_out(
         twins,
         tested,
         fit,
+        recipe.seed,
     )
     shipped_train = np.intersect1d(allowed, np.flatnonzero(charts.redistributable))
     shipped_test = np.flatnonzero(~charts.redistributable)
@@ -287,9 +292,10 @@ def leave_sources_out(
         shipped_train,
         recipe.real_weight,
         len(CHART_CLASSES),
-        recipe=head_recipe,
-        twins=twins,
-        fit=fit,
+        recipe.seed,
+        head_recipe,
+        twins,
+        fit,
     )
     tested = features if tested is None else tested
     results["shipped"] = {"rows": shipped_test, "logits": head.logits(tested[shipped_test])}

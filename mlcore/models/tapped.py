@@ -405,18 +405,19 @@ def leave_groups_out(
     twins: np.ndarray | None = None,
     tested: np.ndarray | None = None,
     fit: Callable | None = None,
+    seed: int = 0,
 ):
     """Per group (name -> boolean mask of its rows): the logits of its rows from a head
-    trained (by fit, see train_head) on the allowed rows outside it (each joined by its twin),
-    tested on the rows of tested (default: features). Returns name -> {"rows", "logits",
-    "head"}."""
+    trained (by fit, see train_head, with seed) on the allowed rows outside it (each joined by
+    its twin), tested on the rows of tested (default: features). Returns name -> {"rows",
+    "logits", "head"}."""
     tested = features if tested is None else tested
     results = {}
     for name, members in groups.items():
         test = np.flatnonzero(members)
         rows = np.setdiff1d(allowed, test)
         head, _ = train_head(
-            features, y, real, rows, real_weight, classes, recipe=recipe, twins=twins, fit=fit
+            features, y, real, rows, real_weight, classes, seed, recipe, twins, fit
         )
         results[name] = {"rows": test, "logits": head.logits(tested[test]), "head": head}
         if report:
