@@ -219,8 +219,8 @@ def test_each_group_left_out_is_tested_on_the_tested_features_by_a_head_trained_
 ):
     trained = []
 
-    def train_head(features, y, real, rows, real_weight, classes, recipe, twins, fit):
-        trained.append((rows.tolist(), twins))
+    def train_head(features, y, real, rows, real_weight, classes, seed, recipe, twins, fit):
+        trained.append((rows.tolist(), twins, seed))
         return tapped.Head(np.eye(2, dtype=np.float32), np.zeros(2, np.float32)), {}
 
     monkeypatch.setattr(tapped, "train_head", train_head)
@@ -237,9 +237,10 @@ def test_each_group_left_out_is_tested_on_the_tested_features_by_a_head_trained_
         2,
         twins=integer,
         tested=integer,
+        seed=7,
     )
-    assert [rows for rows, _ in trained] == [[2, 3, 4, 5], [0, 1, 3, 4, 5]]
-    assert all(twins is integer for _, twins in trained)
+    assert [rows for rows, _, _ in trained] == [[2, 3, 4, 5], [0, 1, 3, 4, 5]]
+    assert all(twins is integer and seed == 7 for _, twins, seed in trained)
     np.testing.assert_array_equal(results["a"]["logits"], integer[:2])
     np.testing.assert_array_equal(results["b"]["logits"], integer[2:3])
     plain = tapped.leave_groups_out(
